@@ -1,0 +1,41 @@
+"""The page frame: header and content column, the same on every citizen page.
+
+The header is also sent as plain HTML in the page (``shell_html``), so a phone on a slow link
+paints it from the first bytes, before Vue and Quasar have arrived.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from pathlib import Path
+
+from nicegui import ui
+
+from services.settings import settings
+
+STATIC_DIR = Path(__file__).parent.parent / 'static'
+CSS_VERSION = hashlib.sha256((STATIC_DIR / 'lapor.css').read_bytes()).hexdigest()[:10]
+
+
+def _header_html() -> str:
+    return (f'<header class="lapor-header"><a href="/" class="lapor-brand">{settings.app_name}'
+            f'<small>{settings.region_name}</small></a>'
+            f'<nav><a href="/lacak">Lacak aduan</a></nav></header>')
+
+
+def head_html() -> str:
+    return (f'<link rel="stylesheet" href="/static/lapor.css?v={CSS_VERSION}">'
+            '<meta name="theme-color" content="#0b5cab">')
+
+
+def shell_html() -> str:
+    return f'<div id="lapor-shell">{_header_html()}<div class="lapor-main">Memuat…</div></div>'
+
+
+@contextmanager
+def frame():
+    """Header and the centred content column; yields the column."""
+    ui.html(_header_html(), sanitize=False)
+    with ui.element('main').classes('lapor-main') as main:
+        yield main

@@ -1,0 +1,40 @@
+"""Lapor: wiring only (settings, database, pages, API, ui.run)."""
+
+import sys
+
+import cli
+
+if __name__ == '__main__' and cli.is_command(sys.argv):
+    sys.exit(cli.main(sys.argv[1:]))
+
+from nicegui import app, ui  # noqa: E402
+
+from api import files, open311  # noqa: E402
+from components import frame  # noqa: E402
+from pages import submit, track  # noqa: E402
+from services import db  # noqa: E402
+from services.settings import settings  # noqa: E402
+
+db.register(app)
+if not any(getattr(route, 'path', None) == '/static' for route in app.routes):
+    app.add_static_files('/static', frame.STATIC_DIR, max_cache_age=7 * 24 * 3600)
+app.include_router(files.router)
+app.include_router(open311.router)
+ui.add_head_html(frame.head_html(), shared=True)
+ui.add_body_html(frame.shell_html(), shared=True)
+submit.create()
+track.create()
+
+if __name__ in {'__main__', '__mp_main__'}:
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title=settings.app_name,
+        language='id',
+        tailwind=False,
+        storage_secret=settings.secret,
+        reconnect_timeout=settings.reconnect_timeout,
+        favicon='static/favicon.svg',
+        show=False,
+        reload=False,
+    )

@@ -1,0 +1,110 @@
+"""A complaint (aduan), its SLA clocks, its timeline and its attachments."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from .enums import Channel, ClockKind, ClockOutcome, EventKind, Privacy, Status
+from .reference import Agency, Category, District
+
+
+class Complaint(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=24)  # as shown, e.g. WSB-7K3M-9QXD
+    code_key = fields.CharField(max_length=16, unique=True)  # the random part, what lookups match
+    pin_hash = fields.CharField(max_length=64)
+    channel = fields.CharEnumField(Channel, max_length=20, default=Channel.WEB)
+    source = fields.CharField(max_length=120, null=True)  # API key name, call centre operator, ...
+    idempotency_key = fields.CharField(max_length=64, unique=True, null=True)
+
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        'lapor.Category', related_name='complaints', on_delete=fields.RESTRICT)
+    agency: fields.ForeignKeyNullableRelation[Agency] = fields.ForeignKeyField(
+        'lapor.Agency', related_name='complaints', null=True, on_delete=fields.SET_NULL)
+    status = fields.CharEnumField(Status, max_length=20, default=Status.BARU)
+    privacy = fields.CharEnumField(Privacy, max_length=10, default=Privacy.PUBLIK)
+    version = fields.IntField(default=1)  # optimistic lock for concurrent admins
+
+    title = fields.CharField(max_length=150, null=True)
+    description = fields.TextField()
+    district: fields.ForeignKeyNullableRelation[District] = fields.ForeignKeyField(
+        'lapor.District', related_name='complaints', null=True, on_delete=fields.SET_NULL)
+    village = fields.CharField(max_length=100, null=True)
+    address = fields.CharField(max_length=300, null=True)
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+
+    reporter_name = fields.CharField(max_length=100, null=True)
+    reporter_phone = fields.CharField(max_length=20, null=True)  # normalised: 62812...
+    reporter_email = fields.CharField(max_length=200, null=True)
+
+    reported_at = fields.DatetimeField()  # when the citizen reported: the clocks start here
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    clocks: fields.ReverseRelation['SlaClock']
+    events: fields.ReverseRelation['TimelineEvent']
+    attachments: fields.ReverseRelation['Attachment']
+
+    class Meta:
+        table = 'complaint'
+        indexes = (('status', 'updated_at'), ('agency_id', 'status'))
+
+
+class SlaClock(Model):
+    """One SOP clock of a complaint. A reopened complaint gets a new resolution clock, and the old one stays."""
+
+    id = fields.IntField(primary_key=True)
+    complaint: fields.ForeignKeyRelation[Complaint] = fields.ForeignKeyField(
+        'lapor.Complaint', related_name='clocks', on_delete=fields.CASCADE)
+    kind = fields.CharEnumField(ClockKind, max_length=20)
+    started_at = fields.DatetimeField()
+    due_at = fields.DatetimeField()
+    at_risk_due_at = fields.DatetimeField()  # when under a quarter of the window is left
+    paused_at = fields.DatetimeField(null=True)
+    paused_seconds = fields.IntField(default=0)
+    stopped_at = fields.DatetimeField(null=True)
+    at_risk_at = fields.DatetimeField(null=True)
+    breached_at = fields.DatetimeField(null=True)
+    breached_agency: fields.ForeignKeyNullableRelation[Agency] = fields.ForeignKeyField(
+        'lapor.Agency', related_name='breached_clocks', null=True, on_delete=fields.SET_NULL)
+    outcome = fields.CharEnumField(ClockOutcome, max_length=10, null=True)
+
+    class Meta:
+        table = 'sla_clock'
+        indexes = (('stopped_at', 'due_at'), ('stopped_at', 'at_risk_due_at'))
+
+
+class TimelineEvent(Model):
+    id = fields.IntField(primary_key=True)
+    complaint: fields.ForeignKeyRelation[Complaint] = fields.ForeignKeyField(
+        'lapor.Complaint', related_name='events', on_delete=fields.CASCADE)
+    kind = fields.CharEnumField(EventKind, max_length=20)
+    status = fields.CharEnumField(Status, max_length=20, null=True)  # the state it moved to, if any
+    is_public = fields.BooleanField(default=True)
+    message = fields.TextField(default='')
+    actor = fields.CharField(max_length=120, null=True)  # shown name: an OPD, "Pelapor", "Sistem"
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'timeline_event'
+        ordering = ('created_at', 'id')
+
+
+class Attachment(Model):
+    """A re-encoded image stored under the data folder by content hash."""
+
+    id = fields.IntField(primary_key=True)
+    complaint: fields.ForeignKeyRelation[Complaint] = fields.ForeignKeyField(
+        'lapor.Complaint', related_name='attachments', on_delete=fields.CASCADE)
+    event: fields.ForeignKeyNullableRelation[TimelineEvent] = fields.ForeignKeyField(
+        'lapor.TimelineEvent', related_name='attachments', null=True, on_delete=fields.SET_NULL)
+    sha256 = fields.CharField(max_length=64, db_index=True)
+    content_type = fields.CharField(max_length=40)
+    size = fields.IntField()
+    width = fields.IntField()
+    height = fields.IntField()
+    is_public = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = 'attachment'

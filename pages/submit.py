@@ -1,0 +1,196 @@
+"""The citizen's submit page, ``/``: one form, a draft kept in the browser, the code on success."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import Request
+from nicegui import ui
+
+from components.design import wib_time
+from components.fields import select, text_input
+from components.form_draft import FormDraft
+from components.frame import frame
+from components.photo_picker import PhotoPicker
+from components.qr import qr_svg
+from services import attachments, complaints
+from services.complaints import Submitted
+from services.complaints_labels import PRIVACY_LABELS
+from services.errors import RateLimited, ValidationFailed
+from services.settings import settings
+from services.validation import DESCRIPTION_MAX, NAME_MAX, TITLE_MAX
+
+DRAFT_KEY = 'lapor-draft-v1'
+PRIVACY_VALUES = list(PRIVACY_LABELS)
+
+
+def create() -> None:
+    @ui.page('/', title=f'{settings.app_name} · {settings.region_name}')
+    async def submit_page(request: Request) -> None:
+        categories = await complaints.active_categories()
+        districts = await complaints.districts()
+        with frame():
+            _SubmitForm(categories, districts, client_address=request.client.host if request.client else None)
+
+
+def _tracking_url(code: str) -> str:
+    return f'{settings.public_url.rstrip("/")}/lacak/{code}'
+
+
+class _SubmitForm:
+    """The form and, once sent, the success panel in its place."""
+
+    def __init__(self, categories: list[tuple[int, str, str]], districts: list[tuple[int, str]], *,
+                 client_address: str | None) -> None:
+        self.client_address = client_address
+        self.token = secrets.token_urlsafe(18)
+        self.sending = False
+        self.draft = FormDraft(DRAFT_KEY, self.token, self._restore)
+        self.container = ui.element('div')
+        with self.container:
+            self._build(categories, districts)
+
+    def _build(self, categories: list[tuple[int, str, str]], districts: list[tuple[int, str]]) -> None:
+        with ui.element('section').classes('lapor-card lapor-form'):
+            ui.html('<h1>Sampaikan aduan Anda</h1><p class="lapor-muted">Setiap aduan mendapat respons awal paling '
+                    'lambat 2 jam dan ditindaklanjuti paling lambat 7 × 24 jam.</p>', sanitize=False)
+            self.category = select({cid: name for cid, name, _ in categories}, 'Kategori', marker='category')
+            self.title = text_input('Judul singkat', marker='title', max_length=TITLE_MAX,
+                                    hint='Contoh: Jalan berlubang di depan SD Kalianget')
+            self.description = ui.textarea('Uraian aduan').props(
+                f'outlined stack-label autogrow counter maxlength={DESCRIPTION_MAX} hide-bottom-space '
+                'hint="Ceritakan apa, di mana, dan sejak kapan (minimal 20 karakter)"').mark('description')
+            self.district = select(dict(districts), 'Kecamatan', marker='district')
+            self.village = text_input('Desa/kelurahan', marker='village', max_length=100)
+            self.address = text_input('Detail lokasi', marker='address', max_length=300,
+                                      hint='Nama jalan, RT/RW, patokan terdekat')
+            ui.html('<strong>Foto (opsional, maksimal 3)</strong>', sanitize=False)
+            self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos).mark('photos')
+            self.photos_error = ui.label().classes('lapor-field-error').mark('photos-error')
+        with ui.element('section').classes('lapor-card lapor-form'):
+            ui.html('<h2>Data pelapor</h2><p class="lapor-muted">Nomor HP dan email tidak pernah ditampilkan '
+                    'kepada umum.</p>', sanitize=False)
+            self.name = text_input('Nama', marker='reporter_name', max_length=NAME_MAX)
+            self.phone = text_input('Nomor HP', marker='reporter_phone', type='tel', inputmode='tel',
+                                    autocomplete='tel', hint='Contoh: 0812 3456 7890')
+            self.email = text_input('Email (opsional)', marker='reporter_email', type='email', inputmode='email',
+                                    autocomplete='email')
+            ui.html('<strong>Privasi aduan</strong>', sanitize=False)
+            self.privacy = ui.radio({p: f'{label}: {text}' for p, (label, text) in PRIVACY_LABELS.items()},
+                                    value=PRIVACY_VALUES[0]).mark('privacy')
+            self.consent = ui.checkbox('Saya menyatakan aduan ini benar dan menyetujui data saya digunakan untuk '
+                                       'menangani aduan ini.').mark('consent')
+            self.consent_error = ui.label().classes('lapor-field-error').mark('consent-error')
+            self.summary = ui.label().classes('lapor-alert').mark('form-error')
+            self.summary.set_visibility(False)
+            self.send = ui.button('Kirim aduan', on_click=self._submit).classes('lapor-submit').props(
+                'unelevated color=primary no-caps').mark('submit')
+        self.fields: dict[str, Any] = {
+            'category': self.category, 'title': self.title, 'description': self.description,
+            'district': self.district, 'village': self.village, 'address': self.address,
+            'reporter_name': self.name, 'reporter_phone': self.phone, 'reporter_email': self.email,
+        }
+        for name, field in self.fields.items():
+            self.draft.keep(name, field, value='v?.label ?? null' if isinstance(field, ui.select) else 'v')
+            field.on_value_change(lambda _, field=field: setattr(field, 'error', None))
+        self.draft.keep('privacy', self.privacy)
+        self.draft.keep('consent', self.consent)
+        self.draft.keep('photos', self.photos, event='change')
+
+    async def _restore(self, draft: dict[str, Any]) -> None:
+        """Put a draft kept in the browser back into the form (after a reload or a dropped connection)."""
+        if self.sending or not hasattr(self, 'fields'):
+            return
+        if isinstance(draft.get('_token'), str) and 10 < len(draft['_token']) < 64:
+            self.token = draft['_token']
+        for name, field in self.fields.items():
+            value = draft.get(name)
+            if isinstance(field, ui.select):
+                labels = {label: key for key, label in field.options.items()}
+                if value in labels:
+                    field.value = labels[value]
+            elif isinstance(value, str):
+                field.value = value
+        if isinstance(draft.get('privacy'), int) and 0 <= draft['privacy'] < len(PRIVACY_VALUES):
+            self.privacy.value = PRIVACY_VALUES[draft['privacy']]
+        if isinstance(draft.get('consent'), bool):
+            self.consent.value = draft['consent']
+        tokens = [t for t in draft.get('photos') or [] if isinstance(t, str)]
+        items = [{'token': t, 'url': attachments.signed_url(sha)}
+                 for t in tokens[:settings.max_photos] if (sha := attachments.read_token(t))]
+        if items:
+            self.photos.restore(items)
+
+    async def _submit(self) -> None:
+        if self.sending:  # a double tap: the first tap is already on its way
+            return
+        self.sending = True
+        self.send.props('loading')
+        try:
+            result = await complaints.submit(
+                category_id=self.category.value, title=self.title.value, description=self.description.value or '',
+                district_id=self.district.value, village=self.village.value, address=self.address.value,
+                reporter_name=self.name.value, reporter_phone=self.phone.value, reporter_email=self.email.value,
+                privacy=self.privacy.value, consent=bool(self.consent.value), photo_tokens=self.photos.tokens,
+                idempotency_key=self.token, client_address=self.client_address)
+        except ValidationFailed as error:
+            self._show_errors(error.errors)
+            return
+        except RateLimited as error:
+            self._show_errors({}, error.message)
+            return
+        finally:
+            self.sending = False
+            self.send.props(remove='loading')
+        self.draft.clear()
+        self.container.clear()
+        with self.container:
+            _success(result)
+
+    def _show_errors(self, errors: dict[str, str], message: str | None = None) -> None:
+        for name, field in self.fields.items():
+            field.error = errors.get(name)
+        self.photos_error.text = errors.get('photos', '')
+        self.consent_error.text = errors.get('consent') or errors.get('privacy') or ''
+        self.summary.text = message or 'Aduan belum terkirim. Mohon perbaiki isian yang ditandai merah: ' + \
+            ', '.join(_FIELD_NAMES.get(name, name) for name in errors) + '.'
+        self.summary.set_visibility(True)
+        ui.notify(self.summary.text, type='warning', position='top', icon='none')
+
+
+_FIELD_NAMES = {
+    'category': 'kategori', 'title': 'judul', 'description': 'uraian', 'district': 'kecamatan',
+    'reporter_name': 'nama', 'reporter_phone': 'nomor HP', 'reporter_email': 'email', 'consent': 'persetujuan',
+    'photos': 'foto', 'privacy': 'privasi', 'location': 'lokasi',
+}
+
+
+def _success(result: Submitted) -> None:
+    view = result.view
+    url = _tracking_url(result.code)
+    first, resolution = view.clocks[0], view.clocks[-1]
+    with ui.element('section').classes('lapor-card').mark('success'):
+        ui.html('<h1>Aduan Anda sudah kami terima</h1><p>Kode pelacakan:</p>', sanitize=False)
+        ui.label(result.code).classes('lapor-code').mark('code')
+        with ui.element('div').classes('lapor-row'):
+            ui.button('Salin kode').props('outline no-caps color=primary').on(
+                'click', js_handler=f'(e) => {{ navigator.clipboard?.writeText("{result.code}"); '
+                                    'e.target.closest("button").querySelector(".block").textContent = "Tersalin"; }}')
+            ui.link('Lacak aduan', f'/lacak/{result.code}').classes('q-btn q-btn--flat').mark('track-link')
+        ui.html(f'<div class="lapor-qr" aria-label="Kode QR alamat pelacakan">{qr_svg(url)}</div>', sanitize=False)
+    with ui.element('section').classes('lapor-card'):
+        ui.html('<h2>PIN rahasia</h2>', sanitize=False)
+        ui.label(result.pin).classes('lapor-pin').mark('pin')
+        if result.replayed:
+            ui.label('Aduan ini sudah terkirim sebelumnya; PIN di atas adalah PIN barunya.').classes('lapor-muted')
+        ui.html('<p class="lapor-note">Simpan kode dan PIN ini sekarang, misalnya dengan tangkapan layar. '
+                'PIN hanya ditampilkan sekali ini dan diperlukan untuk melihat aduan rahasia serta '
+                'menanggapi petugas. Jangan berikan PIN kepada siapa pun.</p>', sanitize=False)
+    with ui.element('section').classes('lapor-card'):
+        ui.html('<h2>Janji layanan</h2>', sanitize=False)
+        ui.label(f'Respons awal paling lambat {wib_time(first.due_at)}.').mark('promise-first')
+        ui.label(f'Penyelesaian paling lambat {wib_time(resolution.due_at)}.').mark('promise-resolution')
+        if view.agency_name:
+            ui.label(f'Ditangani oleh {view.agency_name}.').classes('lapor-muted')
+        ui.link('Kirim aduan lain', '/').classes('lapor-muted')

@@ -1,0 +1,181 @@
+"""Tracking: ``/lacak`` asks for the code, ``/lacak/<code>`` follows the complaint live."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import Request
+from nicegui import app, ui
+from nicegui.elements.mixins.text_element import TextElement
+
+from components.design import STATUS_COLOURS, wib
+from components.fields import text_input
+from components.frame import frame
+from components.sla_countdown import SlaCountdown
+from components.timeline import Timeline
+from services import attachments, complaints, events
+from services.complaints import PublicView
+from services.sla import ClockKind
+from services.complaints_labels import STATUS_LABELS
+from services.errors import NotFound, RateLimited
+from services.settings import settings
+
+UNLOCK_SECONDS = 12 * 3600  # how long a browser that gave the right PIN keeps seeing the content
+
+
+def create() -> None:
+    @ui.page('/lacak', title=f'Lacak aduan · {settings.app_name}')
+    def lookup_page(request: Request) -> None:
+        with frame():
+            _LookupForm(_address(request))
+
+    @ui.page('/lacak/{code}', title=f'Lacak aduan · {settings.app_name}')
+    async def track_page(request: Request, code: str) -> None:
+        address = _address(request)
+        with frame():
+            try:
+                found = await complaints.look_up(code=code, client_address=address)
+            except (NotFound, RateLimited) as error:
+                ui.label(error.message).classes('lapor-alert').mark('lookup-error')
+                _LookupForm(address, code=code)
+                return
+            _TrackView(found.view, address=address)
+
+
+def _address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _unlocked(code_key: str) -> bool:
+    return app.storage.user.get('unlocked', {}).get(code_key, 0) > time.time()
+
+
+def _remember_unlock(code_key: str) -> None:
+    now = time.time()
+    unlocked = {k: v for k, v in app.storage.user.get('unlocked', {}).items() if v > now}
+    unlocked[code_key] = now + UNLOCK_SECONDS
+    app.storage.user['unlocked'] = unlocked
+
+
+class _LookupForm:
+    def __init__(self, address: str | None, code: str = '') -> None:
+        self.address = address
+        with ui.element('section').classes('lapor-card lapor-form'):
+            ui.html('<h1>Lacak aduan</h1><p class="lapor-muted">Masukkan kode pelacakan, misalnya '
+                    f'{settings.code_prefix}-7K3M-9QXD. PIN hanya diperlukan untuk aduan rahasia.</p>',
+                    sanitize=False)
+            self.code = text_input('Kode pelacakan', marker='code', autocapitalize='characters',
+                                   autocomplete='off', spellcheck='false')
+            self.code.value = code
+            self.pin = text_input('PIN (opsional)', marker='pin', inputmode='numeric', autocomplete='off',
+                                  max_length=6)
+            self.code.on('keydown.enter', self._go)
+            self.pin.on('keydown.enter', self._go)
+            ui.button('Lacak', on_click=self._go).classes('lapor-submit').props(
+                'unelevated color=primary no-caps').mark('lookup')
+
+    async def _go(self) -> None:
+        self.code.error = self.pin.error = None
+        if not (self.code.value or '').strip():
+            self.code.error = 'Masukkan kode pelacakan.'
+            return
+        try:
+            found = await complaints.look_up(code=self.code.value, pin=self.pin.value,
+                                             client_address=self.address)
+        except NotFound as error:
+            self.code.error = error.message
+            return
+        except RateLimited as error:
+            self.code.error = error.message
+            return
+        if found.pin_wrong:
+            self.pin.error = 'PIN tidak cocok. Periksa kembali PIN yang Anda simpan.'
+            return
+        if found.pin_ok:
+            _remember_unlock(found.view.code_key)
+        ui.navigate.to(f'/lacak/{found.view.code}')
+
+
+class _TrackView:
+    """The complaint as its holder may see it, kept live by the event bus."""
+
+    def __init__(self, view: PublicView, *, address: str | None) -> None:
+        self.address = address
+        self.key = view.code_key
+        self.pin_ok = _unlocked(view.code_key)
+        with ui.element('section').classes('lapor-card'):
+            ui.label(view.code).classes('lapor-code').mark('code')
+            self.status = ui.label().classes('lapor-status').mark('status')
+            with ui.element('dl').classes('lapor-dl'):
+                TextElement(tag='dt', text='Kategori')
+                self.category = TextElement(tag='dd').mark('category')
+                TextElement(tag='dt', text='Ditangani')
+                self.agency = TextElement(tag='dd').mark('agency')
+                TextElement(tag='dt', text='Dilaporkan')
+                self.reported = TextElement(tag='dd')
+            with ui.element('div').classes('lapor-clocks').style('margin-top:10px'):
+                self.clocks = [SlaCountdown(view.clock(kind)).mark(f'clock-{kind.value}')
+                               for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
+        with ui.element('section').classes('lapor-card') as self.content_card:
+            self.title = ui.html('', sanitize=False).mark('title')
+            self.place = ui.label().classes('lapor-muted').mark('place')
+            self.description = ui.label().classes('lapor-pre').mark('description')
+            self.photos = ui.html('', sanitize=False).mark('photos')
+        with ui.element('section').classes('lapor-card lapor-form') as self.locked_card:
+            ui.html('<p class="lapor-note">Aduan ini <strong>rahasia</strong>. Isi dan riwayatnya hanya terlihat '
+                    'dengan PIN yang Anda terima saat mengirim aduan.</p>', sanitize=False)
+            self.pin = text_input('PIN', marker='pin', inputmode='numeric', autocomplete='off', max_length=6)
+            self.pin.on('keydown.enter', self._unlock)
+            ui.button('Buka dengan PIN', on_click=self._unlock).props('unelevated color=primary no-caps').mark(
+                'unlock')
+        with ui.element('section').classes('lapor-card') as self.timeline_card:
+            ui.html('<h2>Riwayat penanganan</h2>', sanitize=False)
+            self.timeline = Timeline(()).mark('timeline')
+        self.show(view)
+        events.complaint_changed.subscribe(self._on_change)
+
+    def show(self, full: PublicView) -> None:
+        view = full.for_viewer(pin_ok=self.pin_ok)
+        self.status.text = STATUS_LABELS[view.status]
+        self.status.style(f'background:{STATUS_COLOURS[view.status.value]}')
+        self.category.text = view.category_name
+        self.agency.text = view.agency_name or 'Menunggu verifikasi Diskominfo'
+        self.reported.text = wib(view.reported_at)
+        for countdown, kind in zip(self.clocks, (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION), strict=True):
+            if (clock_view := view.clock(kind)) is not None:
+                countdown.show(clock_view)
+        self.content_card.set_visibility(view.content_visible)
+        self.locked_card.set_visibility(not view.content_visible)
+        self.timeline_card.set_visibility(view.content_visible)
+        if view.content_visible:
+            self.title.content = f'<h2>{_escape(view.title or "")}</h2>' if view.title else ''
+            self.place.text = ', '.join(p for p in (view.village, f'Kec. {view.district_name}'
+                                                    if view.district_name else None) if p)
+            self.description.text = view.description or ''
+            self.photos.content = ''.join(
+                f'<a class="lapor-photo" href="{url}" target="_blank"><img src="{url}" alt="Foto {i}" '
+                f'loading="lazy"></a>' for i, url in enumerate(map(attachments.signed_url, view.photos), 1))
+            self.photos.classes('lapor-photo-list')
+            self.timeline.show(view.events)
+
+    def _on_change(self, news: events.ComplaintNews) -> None:
+        if news.code_key == self.key:
+            self.show(news.public)
+
+    async def _unlock(self) -> None:
+        self.pin.error = None
+        try:
+            found = await complaints.look_up(code=self.key, pin=self.pin.value or '', client_address=self.address)
+        except (NotFound, RateLimited) as error:
+            self.pin.error = error.message
+            return
+        if not found.pin_ok:
+            self.pin.error = 'PIN tidak cocok. Periksa kembali PIN yang Anda simpan.'
+            return
+        _remember_unlock(self.key)
+        self.pin_ok = True
+        self.show(found.view)
+
+
+def _escape(text: str) -> str:
+    return text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')

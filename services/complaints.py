@@ -1,0 +1,438 @@
+"""Complaints: submit, look up by code (and PIN), and the public projection.
+
+Pages and the Open311 API both call these functions; neither touches models directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models import (
+    Attachment,
+    Category,
+    Channel,
+    ClockKind,
+    Complaint,
+    District,
+    EventKind,
+    Privacy,
+    SlaClock,
+    Status,
+    TimelineEvent,
+)
+
+from . import attachments, clock, codes, events, limits, sla
+from .errors import DomainError, NotFound, RateLimited, ValidationFailed
+from .ratelimit import wait_text
+from .settings import settings
+from .validation import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    NAME_MAX,
+    TITLE_MAX,
+    clean_text,
+    is_email,
+    normalise_phone,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    kind: EventKind
+    status: Status | None
+    message: str
+    actor: str | None
+    created_at: datetime
+    photos: tuple[str, ...] = ()  # content hashes
+
+
+@dataclass(frozen=True, slots=True)
+class PublicView:
+    """What anyone holding the code may see; ``for_viewer`` hides a ``rahasia`` complaint's content
+    from those without the PIN. Never carries the reporter's name or contact details."""
+
+    code: str
+    code_key: str
+    status: Status
+    privacy: Privacy
+    category_code: str
+    category_name: str
+    agency_name: str | None
+    title: str | None
+    description: str | None
+    district_name: str | None
+    village: str | None
+    reported_at: datetime
+    clocks: tuple[sla.ClockView, ...]
+    events: tuple[EventView, ...]
+    photos: tuple[str, ...]
+    content_visible: bool = True
+
+    def for_viewer(self, *, pin_ok: bool) -> PublicView:
+        if self.privacy != Privacy.RAHASIA or pin_ok:
+            return self
+        return replace(self, title=None, description=None, district_name=None, village=None, events=(), photos=(),
+                       content_visible=False)
+
+    def clock(self, kind: ClockKind) -> sla.ClockView | None:
+        """The newest clock of ``kind`` (a reopened complaint has more than one resolution clock)."""
+        return next((c for c in reversed(self.clocks) if c.kind == kind), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    code: str
+    pin: str
+    view: PublicView
+    replayed: bool = False  # an earlier request with the same idempotency key made it (the PIN is new)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    view: PublicView  # already limited to what this viewer may see
+    pin_ok: bool
+    pin_wrong: bool
+
+
+async def active_categories() -> list[tuple[int, str, str]]:
+    """(id, name, description) of the categories citizens may pick, in display order."""
+    rows = await Category.filter(active=True).order_by('sort_order', 'name').values_list('id', 'name', 'description')
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def districts() -> list[tuple[int, str]]:
+    return [tuple(row) for row in await District.all().order_by('name').values_list('id', 'name')]  # type: ignore[misc]
+
+
+async def submit(*, category_id: int | None, description: str, title: str | None = None,
+                 district_id: int | None = None, village: str | None = None, address: str | None = None,
+                 latitude: float | None = None, longitude: float | None = None,
+                 reporter_name: str | None = None, reporter_phone: str | None = None,
+                 reporter_email: str | None = None, privacy: Privacy | str = Privacy.PUBLIK,
+                 consent: bool = False, photo_tokens: Sequence[str] = (), channel: Channel = Channel.WEB,
+                 source: str | None = None, idempotency_key: str | None = None,
+                 client_address: str | None = None) -> Submitted:
+    """Validate and store a new complaint with its clocks, first timeline event and photos in one
+    transaction; route it to the category's OPD; emit ``created`` after the commit.
+
+    The web form (``channel=web``) must name a title, kecamatan, the reporter's name and phone and
+    give consent; other channels may leave them out. A repeated ``idempotency_key`` returns the
+    complaint it made before (without its PIN) instead of a second one. ``client_address`` counts
+    against the submission limit. Raises ValidationFailed (per-field messages) or RateLimited.
+    """
+    if idempotency_key:
+        replayed = await _replay(idempotency_key)
+        if replayed is not None:
+            return replayed
+    if client_address is not None:
+        wait = limits.submissions.retry_after(client_address)
+        if wait:
+            raise RateLimited(f'Terlalu banyak aduan dari perangkat ini. Silakan coba lagi dalam {wait_text(wait)}.'
+                              ' Isian Anda tetap tersimpan.', wait)
+
+    web = channel == Channel.WEB
+    errors: dict[str, str] = {}
+    description = clean_text(description)
+    title = clean_text(title) or None
+    reporter_name = clean_text(reporter_name) or None
+    village = clean_text(village)[:100] or None
+    address = clean_text(address)[:300] or None
+    phone = None
+    try:
+        privacy = Privacy(privacy)
+    except ValueError:
+        errors['privacy'] = 'Pilih salah satu pilihan privasi.'
+        privacy = Privacy.PUBLIK
+
+    category = await Category.get_or_none(id=category_id, active=True).select_related('agency') \
+        if category_id is not None else None
+    if category is None:
+        errors['category'] = 'Pilih kategori aduan.'
+    if len(description) < DESCRIPTION_MIN:
+        errors['description'] = f'Uraian aduan minimal {DESCRIPTION_MIN} karakter agar petugas bisa memahaminya.'
+    elif len(description) > DESCRIPTION_MAX:
+        errors['description'] = f'Uraian aduan maksimal {DESCRIPTION_MAX} karakter.'
+    if title is None and web:
+        errors['title'] = 'Tuliskan judul singkat aduan.'
+    elif title is not None and len(title) > TITLE_MAX:
+        errors['title'] = f'Judul maksimal {TITLE_MAX} karakter.'
+    district = None
+    if district_id is not None:
+        district = await District.get_or_none(id=district_id)
+        if district is None:
+            errors['district'] = 'Kecamatan tidak dikenal.'
+    elif web:
+        errors['district'] = 'Pilih kecamatan lokasi masalah.'
+    if reporter_name is None and web:
+        errors['reporter_name'] = 'Tuliskan nama Anda (tidak ditampilkan jika memilih anonim atau rahasia).'
+    elif reporter_name is not None and len(reporter_name) > NAME_MAX:
+        errors['reporter_name'] = f'Nama maksimal {NAME_MAX} karakter.'
+    if reporter_phone and reporter_phone.strip():
+        phone = normalise_phone(reporter_phone)
+        if phone is None:
+            errors['reporter_phone'] = 'Nomor HP tidak valid. Contoh: 0812 3456 7890 atau +62 812 3456 7890.'
+    elif web:
+        errors['reporter_phone'] = 'Tuliskan nomor HP agar petugas bisa menghubungi Anda.'
+    email = clean_text(reporter_email) or None
+    if email is not None and not is_email(email):
+        errors['reporter_email'] = 'Alamat email tidak valid. Contoh: nama@contoh.id'
+    if latitude is not None or longitude is not None:
+        if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            errors['location'] = 'Koordinat lokasi tidak valid.'
+    if web and not consent:
+        errors['consent'] = 'Centang persetujuan untuk mengirim aduan.'
+    photos: dict[str, attachments.StoredImage] = {}
+    if len(photo_tokens) > settings.max_photos:
+        errors['photos'] = f'Maksimal {settings.max_photos} foto.'
+    for token in photo_tokens[:settings.max_photos]:
+        photo = await attachments.describe_token(token)
+        if photo is None:
+            errors['photos'] = 'Foto tidak ditemukan lagi di server. Silakan pilih ulang fotonya.'
+        else:
+            photos[photo.sha256] = photo
+    if errors:
+        raise ValidationFailed(errors)
+    assert category is not None
+
+    if client_address is not None:
+        limits.submissions.hit(client_address)
+    reported_at = clock.now()
+    status = Status.DIDISPOSISIKAN if category.agency else Status.BARU
+    pin = codes.new_pin()
+    for attempt in range(5):
+        code, key = codes.new_code()
+        try:
+            async with in_transaction():
+                complaint = await Complaint.create(
+                    code=code, code_key=key, pin_hash=codes.hash_pin(pin, key), channel=channel, source=source,
+                    idempotency_key=idempotency_key or None, category=category, agency=category.agency,
+                    status=status, privacy=privacy, title=title, description=description, district=district,
+                    village=village, address=address, latitude=latitude, longitude=longitude,
+                    reporter_name=reporter_name, reporter_phone=phone, reporter_email=email,
+                    reported_at=reported_at)
+                clocks = [sla.new_clock(category, kind, reported_at, complaint=complaint)
+                          for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
+                await clocks[0].save()
+                await clocks[1].save()
+                event = await TimelineEvent.create(
+                    complaint=complaint, kind=EventKind.SUBMITTED, status=status, is_public=True,
+                    actor='Sistem', created_at=reported_at,
+                    message=_arrival_message(channel, category.agency.name if category.agency else None))
+                if photos:
+                    await Attachment.bulk_create([
+                        Attachment(complaint=complaint, sha256=p.sha256, content_type='image/jpeg', size=p.size,
+                                   width=p.width, height=p.height) for p in photos.values()])
+            break
+        except IntegrityError:
+            replayed = await _replay(idempotency_key) if idempotency_key else None
+            if replayed is not None:
+                return replayed
+            if attempt == 4:
+                raise
+    view = PublicView(
+        code=code, code_key=key, status=status, privacy=privacy, category_code=category.code,
+        category_name=category.name, agency_name=category.agency.name if category.agency else None, title=title,
+        description=description, district_name=district.name if district else None, village=village,
+        reported_at=reported_at, clocks=tuple(sla.ClockView.of(c) for c in clocks),
+        events=(_event_view(event, ()),), photos=tuple(photos))
+    events.publish(events.ComplaintNews('created', complaint.id, key, view))
+    return Submitted(code=code, pin=pin, view=view)
+
+
+async def _replay(idempotency_key: str) -> Submitted | None:
+    """The complaint an earlier request with this key made, with a fresh PIN.
+
+    The key is a random value only the submitting browser holds, and a replay means that browser
+    may never have seen the first answer (a dropped connection), so its PIN is issued anew.
+    """
+    existing = await Complaint.get_or_none(idempotency_key=idempotency_key).only('id', 'code_key')
+    if existing is None:
+        return None
+    pin = codes.new_pin()
+    await Complaint.filter(id=existing.id).update(pin_hash=codes.hash_pin(pin, existing.code_key))
+    view = await public_view(existing.id)
+    return Submitted(code=view.code, pin=pin, view=view, replayed=True)
+
+
+def _arrival_message(channel: Channel, agency_name: str | None) -> str:
+    via = {Channel.WEB: 'situs web', Channel.API: 'aplikasi mitra', Channel.CALL_CENTER: 'Call Center 112',
+           Channel.SOCIAL_MEDIA: 'media sosial'}[channel]
+    if agency_name:
+        return f'Aduan diterima melalui {via} dan diteruskan ke {agency_name}.'
+    return f'Aduan diterima melalui {via} dan menunggu verifikasi petugas.'
+
+
+def _event_view(event: TimelineEvent, photos: Sequence[str]) -> EventView:
+    return EventView(kind=event.kind, status=event.status, message=event.message, actor=event.actor,
+                     created_at=event.created_at, photos=tuple(photos))
+
+
+async def public_view(complaint_id: int) -> PublicView:
+    view = await public_view_by_key(None, complaint_id=complaint_id)
+    assert view is not None
+    return view
+
+
+async def public_view_by_key(key: str | None, *, complaint_id: int | None = None,
+                             idempotency_key: str | None = None) -> PublicView | None:
+    """The full public projection of one complaint (before any PIN rule), or None."""
+    query = Complaint.filter(code_key=key) if key else (
+        Complaint.filter(id=complaint_id) if complaint_id is not None else Complaint.filter(
+            idempotency_key=idempotency_key))
+    complaint = await query.select_related('category', 'agency', 'district').first()
+    if complaint is None:
+        return None
+    clocks = await complaint.clocks.all().order_by('id')
+    timeline = await complaint.events.filter(is_public=True).order_by('created_at', 'id')
+    photos = await complaint.attachments.filter(is_public=True).order_by('id').values_list('sha256', 'event_id')
+    by_event: dict[int, list[str]] = {}
+    for sha, event_id in photos:
+        if event_id is not None:
+            by_event.setdefault(event_id, []).append(sha)
+    return PublicView(
+        code=complaint.code, code_key=complaint.code_key, status=complaint.status, privacy=complaint.privacy,
+        category_code=complaint.category.code, category_name=complaint.category.name,
+        agency_name=complaint.agency.name if complaint.agency else None, title=complaint.title,
+        description=complaint.description, district_name=complaint.district.name if complaint.district else None,
+        village=complaint.village, reported_at=complaint.reported_at,
+        clocks=tuple(sla.ClockView.of(c) for c in clocks),
+        events=tuple(_event_view(e, by_event.get(e.id, ())) for e in timeline),
+        photos=tuple(sha for sha, event_id in photos if event_id is None))
+
+
+async def look_up(*, code: str, pin: str | None = None, client_address: str | None = None) -> Lookup:
+    """Find a complaint by its tracking code (read loosely) and optional PIN.
+
+    Failed lookups (unknown code, wrong PIN) count against the client's limit; past it the call
+    is refused before any database work. Raises NotFound or RateLimited.
+    """
+    if client_address is not None:
+        wait = limits.failed_lookups.retry_after(client_address)
+        if wait:
+            raise RateLimited(f'Terlalu banyak percobaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
+    key = codes.code_key(code)
+    view = await public_view_by_key(key) if key else None
+    if view is None:
+        if client_address is not None:
+            limits.failed_lookups.hit(client_address)
+        raise NotFound('Kode pelacakan tidak ditemukan. Periksa kembali kodenya.')
+    pin_ok = pin_wrong = False
+    if pin and pin.strip():
+        pin_hash = await Complaint.filter(code_key=key).first().values_list('pin_hash', flat=True)
+        pin_ok = codes.check_pin(pin, view.code_key, str(pin_hash))
+        pin_wrong = not pin_ok
+        if pin_wrong and client_address is not None:
+            limits.failed_lookups.hit(client_address)
+    return Lookup(view=view.for_viewer(pin_ok=pin_ok), pin_ok=pin_ok, pin_wrong=pin_wrong)
+
+
+async def add_public_update(*, code_key: str, message: str, actor: str, status: Status | None = None,
+                            kind: EventKind = EventKind.FOLLOW_UP) -> PublicView:
+    """Record a public timeline event (and optionally the state it moved to) and emit ``updated``.
+
+    The admin workflow wraps this with its permission and transition checks.
+    """
+    complaint = await Complaint.get_or_none(code_key=code_key)
+    if complaint is None:
+        raise NotFound('Aduan tidak ditemukan.')
+    message = clean_text(message)
+    if not message:
+        raise DomainError('Pesan tidak boleh kosong.')
+    async with in_transaction():
+        await TimelineEvent.create(complaint=complaint, kind=kind, status=status, is_public=True, message=message,
+                                   actor=actor, created_at=clock.now())
+        updates = {'version': complaint.version + 1, 'updated_at': clock.now()}
+        if status is not None:
+            updates['status'] = status
+        await Complaint.filter(id=complaint.id).update(**updates)
+    view = await public_view(complaint.id)
+    events.publish(events.ComplaintNews('updated', complaint.id, code_key, view))
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class PublicSummary:
+    """One complaint in a public listing (privacy rules as on the tracking page without PIN)."""
+
+    code: str
+    status: Status
+    category_code: str
+    category_name: str
+    agency_name: str | None
+    description: str | None  # None for a rahasia complaint
+    place: str | None
+    latitude: float | None
+    longitude: float | None
+    reported_at: datetime
+    updated_at: datetime
+    resolution_due: datetime | None
+    photo: str | None  # content hash of the first public photo
+
+
+async def public_list(*, codes: Sequence[str] = (), category_codes: Sequence[str] = (),
+                      statuses: Sequence[Status] = (), start: datetime | None = None, end: datetime | None = None,
+                      limit: int = 1000) -> list[PublicSummary]:
+    """Complaints matching the filters, newest first, in their public projection (three queries)."""
+    query = Complaint.all()
+    if codes:
+        query = query.filter(code_key__in=[k for k in map(code_key_of, codes) if k])
+    if category_codes:
+        query = query.filter(category__code__in=list(category_codes))
+    if statuses:
+        query = query.filter(status__in=list(statuses))
+    if start:
+        query = query.filter(reported_at__gte=start)
+    if end:
+        query = query.filter(reported_at__lte=end)
+    rows = await query.order_by('-reported_at').limit(limit).select_related('category', 'agency', 'district')
+    return await _summaries(rows)
+
+
+async def public_summary(code: str) -> PublicSummary | None:
+    key = code_key_of(code)
+    row = await Complaint.filter(code_key=key).select_related('category', 'agency', 'district').first() if key else None
+    return (await _summaries([row]))[0] if row else None
+
+
+def code_key_of(code: str) -> str | None:
+    return codes.code_key(code)
+
+
+async def _summaries(rows: Sequence[Complaint]) -> list[PublicSummary]:
+    ids = [c.id for c in rows]
+    due: dict[int, datetime] = {}
+    photos: dict[int, str] = {}
+    if ids:
+        for complaint_id, due_at in await SlaClock.filter(complaint_id__in=ids, kind=ClockKind.RESOLUTION) \
+                .order_by('id').values_list('complaint_id', 'due_at'):
+            due[complaint_id] = due_at  # ordered by id: the newest resolution clock wins
+        for complaint_id, sha in await Attachment.filter(complaint_id__in=ids, is_public=True, event_id=None) \
+                .order_by('-id').values_list('complaint_id', 'sha256'):
+            photos[complaint_id] = sha  # ordered newest first: the first photo wins
+    result = []
+    for c in rows:
+        hidden = c.privacy == Privacy.RAHASIA
+        place = ', '.join(p for p in (c.village, f'Kec. {c.district.name}' if c.district else None) if p) or None
+        result.append(PublicSummary(
+            code=c.code, status=c.status, category_code=c.category.code, category_name=c.category.name,
+            agency_name=c.agency.name if c.agency else None, description=None if hidden else c.description,
+            place=None if hidden else place, latitude=None if hidden else c.latitude,
+            longitude=None if hidden else c.longitude, reported_at=c.reported_at, updated_at=c.updated_at,
+            resolution_due=due.get(c.id), photo=None if hidden else photos.get(c.id)))
+    return result
+
+
+async def categories_for_api() -> list[tuple[str, str, str, str | None]]:
+    """(code, name, description, OPD name) of the active categories."""
+    rows = await Category.filter(active=True).order_by('sort_order', 'name').select_related('agency')
+    return [(c.code, c.name, c.description, c.agency.name if c.agency else None) for c in rows]
+
+
+async def category_id(code: str) -> int | None:
+    category = await Category.get_or_none(code=code, active=True).only('id')
+    return category.id if category else None

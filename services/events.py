@@ -1,0 +1,31 @@
+"""The in-process event bus that pages subscribe to.
+
+Services publish after their transaction commits. Each event carries the changed complaint
+already turned into the projections its audiences may see, so a hundred open pages cost one
+database read, and a page only ever renders the projection meant for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nicegui import Event
+
+if TYPE_CHECKING:
+    from .complaints import PublicView
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintNews:
+    kind: str  # 'created' or 'updated'
+    complaint_id: int
+    code_key: str
+    public: PublicView
+
+
+complaint_changed: Event[ComplaintNews] = Event()
+
+
+def publish(news: ComplaintNews) -> None:
+    complaint_changed.emit(news)

@@ -1,0 +1,17 @@
+"""The app's rate limits, built from settings (tests and benchmarks tune them there)."""
+
+from .ratelimit import RateLimit
+from .settings import settings
+
+submissions = RateLimit(settings.submit_limit, settings.submit_window)
+failed_lookups = RateLimit(settings.lookup_fail_limit, settings.lookup_fail_window)
+uploads = RateLimit(settings.upload_limit, settings.upload_window)
+
+
+def configure(*, submit: tuple[int, float] | None = None, lookup: tuple[int, float] | None = None,
+              upload: tuple[int, float] | None = None) -> None:
+    """Change limits at run time (benchmarks raise them; tests lower them)."""
+    for limit, value in ((submissions, submit), (failed_lookups, lookup), (uploads, upload)):
+        if value is not None:
+            limit.limit, limit.window = value
+        limit.reset()

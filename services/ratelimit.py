@@ -1,0 +1,48 @@
+"""Per-client-address limits, counted in memory (one process).
+
+A sliding window of timestamps per key; a deployment with several app instances moves this to
+Redis behind the same two calls.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+
+
+class RateLimit:
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._hits: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        hits = self._hits.get(key)
+        if hits is None:
+            if len(self._hits) > 50_000:  # forget idle keys now and then so memory stays bounded
+                self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
+            hits = self._hits[key] = deque()
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        return hits
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until ``key`` may act again; 0 when it may act now."""
+        now = time.monotonic()
+        hits = self._recent(key, now)
+        if len(hits) < self.limit:
+            return 0
+        return max(1, math.ceil(hits[0] + self.window - now))
+
+    def hit(self, key: str) -> None:
+        now = time.monotonic()
+        self._recent(key, now).append(now)
+
+    def reset(self) -> None:
+        self._hits.clear()
+
+
+def wait_text(seconds: int) -> str:
+    """'5 menit' / '40 detik' for messages."""
+    return f'{math.ceil(seconds / 60)} menit' if seconds >= 60 else f'{seconds} detik'

@@ -1,0 +1,61 @@
+"""Settings from environment variables prefixed ``LAPOR_`` (one object, read once)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix='LAPOR_', env_file='.env', extra='ignore')
+
+    data_dir: Path = Path('data')
+    db_url: str = ''  # empty means a SQLite file under data_dir
+    host: str = '127.0.0.1'
+    port: int = 8080
+    public_url: str = 'http://127.0.0.1:8080'
+    region_name: str = 'Kabupaten Wonosobo'
+    app_name: str = 'Lapor Bupati'
+    code_prefix: str = 'WSB'
+    timezone: str = 'Asia/Jakarta'
+    timezone_label: str = 'WIB'
+
+    # Rate limits: N actions per window (seconds) per client address.
+    submit_limit: int = 5
+    submit_window: int = 600
+    lookup_fail_limit: int = 30
+    lookup_fail_window: int = 60
+    upload_limit: int = 30
+    upload_window: int = 600
+
+    # Photos
+    max_photos: int = 3
+    max_upload_bytes: int = 12 * 1024 * 1024  # one request; phones send originals when the browser cannot shrink them
+    photo_max_side: int = 1600
+    photo_quality: int = 80
+
+    reconnect_timeout: float = 30.0
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or f'sqlite://{(self.data_dir / "lapor.sqlite3").as_posix()}'
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / 'lampiran'
+
+    @cached_property
+    def secret(self) -> str:
+        """The server secret: generated on first start and kept under the data folder."""
+        path = self.data_dir / 'secret.key'
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+settings = Settings()
