@@ -1,0 +1,86 @@
+"""The submit page through NiceGUI's simulated user."""
+
+from nicegui import ui
+from nicegui.testing import User
+
+from services import complaints, limits
+from tests import factories
+
+
+async def _fill(user: User, **overrides) -> None:
+    values = {
+        'category': await factories.category_id('PJU'),
+        'title': 'Lampu jalan mati',
+        'description': 'Lampu jalan di depan masjid Kertek mati sejak tiga hari, jalan gelap sekali.',
+        'district': await factories.district_id('Kertek'),
+        'village': 'Kertek',
+        'reporter_name': 'Budi Santoso',
+        'reporter_phone': '+62 812 1111 2222',
+    }
+    values.update(overrides)
+    for marker, value in values.items():
+        user.find(marker=marker).elements.pop().value = value
+
+
+async def test_valid_complaint_shows_code_pin_and_promise(user: User):
+    await user.open('/')
+    await _fill(user)
+    user.find(marker='consent').elements.pop().value = True
+    user.find(marker='submit').click()
+    await user.should_see(marker='code')
+    code = user.find(marker='code').elements.pop().text
+    assert code.startswith('WSB-')
+    await user.should_see(marker='pin')
+    await user.should_see('Respons awal paling lambat')
+    await user.should_see('Penyelesaian paling lambat')
+    found = await complaints.look_up(code=code)
+    assert found.view.category_name == 'Lampu penerangan jalan umum'
+
+
+async def test_bad_fields_get_messages_and_keep_what_was_typed(user: User):
+    await user.open('/')
+    await _fill(user, description='terlalu pendek', reporter_phone='12345')
+    user.find(marker='submit').click()
+    await user.should_see(marker='form-error')
+    description = user.find(marker='description').elements.pop()
+    phone = user.find(marker='reporter_phone').elements.pop()
+    assert 'minimal 20 karakter' in description.error
+    assert 'Nomor HP tidak valid' in phone.error
+    assert description.value == 'terlalu pendek'
+    assert user.find(marker='title').elements.pop().value == 'Lampu jalan mati'
+    await user.should_see('Centang persetujuan')
+    assert await complaints.Complaint.all().count() == 0
+
+
+async def test_double_tap_creates_one_complaint(user: User):
+    await user.open('/')
+    await _fill(user)
+    user.find(marker='consent').elements.pop().value = True
+    user.find(marker='submit').click()
+    user.find(marker='submit').click()
+    await user.should_see(marker='code')
+    assert await complaints.Complaint.all().count() == 1
+
+
+async def test_submission_limit_shows_a_clear_message(user: User):
+    limits.configure(submit=(1, 600))
+    await user.open('/')
+    await _fill(user)
+    user.find(marker='consent').elements.pop().value = True
+    user.find(marker='submit').click()
+    await user.should_see(marker='code')
+    await user.open('/')
+    await _fill(user)
+    user.find(marker='consent').elements.pop().value = True
+    user.find(marker='submit').click()
+    await user.should_see('Terlalu banyak aduan dari perangkat ini')
+    assert user.find(marker='title').elements.pop().value == 'Lampu jalan mati'
+    assert await complaints.Complaint.all().count() == 1
+
+
+async def test_inactive_categories_are_not_offered(user: User):
+    await user.open('/')
+    options = user.find(marker='category').elements.pop().options
+    assert 'Lainnya' in options.values()
+    assert len(options) == 22
+    assert isinstance(user.find(marker='category').elements.pop(), ui.select)
