@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 from fastapi import Request
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
 from components.design import STATUS_COLOURS, wib
@@ -19,9 +17,6 @@ from services.sla import ClockKind
 from services.complaints_labels import STATUS_LABELS
 from services.errors import NotFound, RateLimited
 from services.settings import settings
-
-UNLOCK_SECONDS = 12 * 3600  # how long a browser that gave the right PIN keeps seeing the content
-
 
 def create() -> None:
     @ui.page('/lacak', title=f'Lacak aduan · {settings.app_name}')
@@ -46,21 +41,10 @@ def _address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def _unlocked(code_key: str) -> bool:
-    return app.storage.user.get('unlocked', {}).get(code_key, 0) > time.time()
-
-
-def _remember_unlock(code_key: str) -> None:
-    now = time.time()
-    unlocked = {k: v for k, v in app.storage.user.get('unlocked', {}).items() if v > now}
-    unlocked[code_key] = now + UNLOCK_SECONDS
-    app.storage.user['unlocked'] = unlocked
-
-
 class _LookupForm:
     def __init__(self, address: str | None, code: str = '') -> None:
         self.address = address
-        with ui.element('section').classes('lapor-card lapor-form'):
+        with ui.element('section').classes('lapor-card lapor-form') as self.card:
             ui.html('<h1>Lacak aduan</h1><p class="lapor-muted">Masukkan kode pelacakan, misalnya '
                     f'{settings.code_prefix}-7K3M-9QXD. PIN hanya diperlukan untuk aduan rahasia.</p>',
                     sanitize=False)
@@ -91,28 +75,35 @@ class _LookupForm:
         if found.pin_wrong:
             self.pin.error = 'PIN tidak cocok. Periksa kembali PIN yang Anda simpan.'
             return
-        if found.pin_ok:
-            _remember_unlock(found.view.code_key)
-        ui.navigate.to(f'/lacak/{found.view.code}')
+        if not found.pin_ok:
+            ui.navigate.to(f'/lacak/{found.view.code}')
+            return
+        # The PIN stays in this page only: the complaint opens here, and the address bar shows its
+        # link, which asks for the PIN again when opened later (a shared phone keeps no secret).
+        parent = self.card.parent_slot.parent
+        self.card.delete()
+        with parent:
+            _TrackView(found.view, address=self.address, pin_ok=True)
+        ui.navigate.history.replace(f'/lacak/{found.view.code}')
 
 
 class _TrackView:
     """The complaint as its holder may see it, kept live by the event bus."""
 
-    def __init__(self, view: PublicView, *, address: str | None) -> None:
+    def __init__(self, view: PublicView, *, address: str | None, pin_ok: bool = False) -> None:
         self.address = address
         self.key = view.code_key
-        self.pin_ok = _unlocked(view.code_key)
+        self.pin_ok = pin_ok
         with ui.element('section').classes('lapor-card'):
             ui.label(view.code).classes('lapor-code').mark('code')
             self.status = ui.label().classes('lapor-status').mark('status')
             with ui.element('dl').classes('lapor-dl'):
                 TextElement(tag='dt', text='Kategori')
-                self.category = TextElement(tag='dd').mark('category')
+                self.category = TextElement(tag='dd', text='').mark('category')
                 TextElement(tag='dt', text='Ditangani')
-                self.agency = TextElement(tag='dd').mark('agency')
+                self.agency = TextElement(tag='dd', text='').mark('agency')
                 TextElement(tag='dt', text='Dilaporkan')
-                self.reported = TextElement(tag='dd')
+                self.reported = TextElement(tag='dd', text='')
             with ui.element('div').classes('lapor-clocks').style('margin-top:10px'):
                 self.clocks = [SlaCountdown(view.clock(kind)).mark(f'clock-{kind.value}')
                                for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
@@ -172,7 +163,6 @@ class _TrackView:
         if not found.pin_ok:
             self.pin.error = 'PIN tidak cocok. Periksa kembali PIN yang Anda simpan.'
             return
-        _remember_unlock(self.key)
         self.pin_ok = True
         self.show(found.view)
 

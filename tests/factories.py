@@ -46,3 +46,15 @@ def image_bytes(fmt: str = 'JPEG', size: tuple[int, int] = (2400, 1800), exif_gp
         kwargs['exif'] = exif
     image.save(out, fmt, **kwargs)
     return out.getvalue()
+
+
+async def eventually(predicate, timeout: float = 3.0) -> None:
+    """Wait until ``predicate()`` is true (an event handler runs as a task after a click)."""
+    import asyncio  # noqa: PLC0415
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError('condition not met in time')
+        await asyncio.sleep(0.02)

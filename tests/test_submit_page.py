@@ -42,6 +42,7 @@ async def test_bad_fields_get_messages_and_keep_what_was_typed(user: User):
     await _fill(user, description='terlalu pendek', reporter_phone='12345')
     user.find(marker='submit').click()
     await user.should_see(marker='form-error')
+    await factories.eventually(lambda: bool(user.find(marker='description').elements.pop().error))
     description = user.find(marker='description').elements.pop()
     phone = user.find(marker='reporter_phone').elements.pop()
     assert 'minimal 20 karakter' in description.error

@@ -1,0 +1,107 @@
+"""Tracking pages through NiceGUI's simulated user: privacy, PIN, limits and live updates."""
+
+import pytest
+from nicegui.testing import User
+
+from services import limits
+from services.complaints import Privacy, Status, add_public_update
+from tests import factories
+
+REPORTER = {'reporter_name': 'Siti Aminah', 'reporter_phone': '0812-3456-7890', 'reporter_email': 'siti@contoh.id'}
+
+
+def _texts(user: User) -> str:
+    """Everything the page holds for this client, as the browser would receive it."""
+    return repr(user.client.layout._collect_elements()) if hasattr(user.client.layout, '_collect_elements') \
+        else str([e._to_dict() for e in user.client.elements.values()])
+
+
+@pytest.mark.parametrize('privacy', [Privacy.PUBLIK, Privacy.ANONIM])
+async def test_public_and_anonim_show_content_and_timeline_but_never_the_reporter(user: User, privacy):
+    result = await factories.submit(privacy=privacy, **REPORTER)
+    await user.open(f'/lacak/{result.code}')
+    await user.should_see('Jalan berlubang di depan SD')
+    await user.should_see('Lubang besar di tengah jalan')
+    await user.should_see('Aduan diterima')
+    await user.should_see('Diteruskan ke OPD')
+    await user.should_see('Dinas Pekerjaan Umum dan Penataan Ruang')
+    sent = _texts(user)
+    for secret in ('Siti', '0812', '6281234567890', 'siti@contoh.id'):
+        assert secret not in sent
+
+
+async def test_rahasia_shows_only_status_and_clocks_without_pin(user: User):
+    result = await factories.submit(privacy=Privacy.RAHASIA, **REPORTER)
+    await user.open(f'/lacak/{result.code}')
+    await user.should_see('Diteruskan ke OPD')
+    await user.should_see(marker='clock-first_response')
+    await user.should_see('Isi dan riwayatnya hanya terlihat')
+    await user.should_not_see('Lubang besar di tengah jalan')
+    sent = _texts(user)
+    assert 'Lubang besar' not in sent and 'Jalan berlubang' not in sent and 'Siti' not in sent
+
+
+async def test_rahasia_opens_with_the_right_pin_and_refuses_a_wrong_one(user: User):
+    result = await factories.submit(privacy=Privacy.RAHASIA)
+    await user.open(f'/lacak/{result.code}')
+    wrong = '000000' if result.pin != '000000' else '111111'
+    user.find(marker='pin').type(wrong)
+    user.find(marker='unlock').click()
+    pin = user.find(marker='pin').elements.pop()
+    await factories.eventually(lambda: 'PIN tidak cocok' in (pin.error or ''))
+    await user.should_not_see('Lubang besar di tengah jalan')
+    user.find(marker='pin').clear().type(result.pin)
+    user.find(marker='unlock').click()
+    await user.should_see('Lubang besar di tengah jalan')
+    await user.open(f'/lacak/{result.code}')  # a link opened later asks for the PIN again
+    await user.should_not_see('Lubang besar di tengah jalan')
+
+
+async def test_lookup_form_reads_loose_codes_and_goes_to_the_complaint(user: User):
+    result = await factories.submit()
+    await user.open('/lacak')
+    user.find(marker='code').type(result.code.lower().replace('-', ''))
+    user.find(marker='lookup').click()
+    await user.should_see(result.code)
+    await user.should_see('Jalan berlubang di depan SD')
+
+
+async def test_lookup_form_with_pin_unlocks_rahasia(user: User):
+    result = await factories.submit(privacy=Privacy.RAHASIA)
+    await user.open('/lacak')
+    user.find(marker='code').type(result.code)
+    user.find(marker='pin').type(result.pin)
+    user.find(marker='lookup').click()
+    await user.should_see('Lubang besar di tengah jalan')
+
+
+async def test_unknown_code_says_so(user: User):
+    await user.open('/lacak/WSB-ZZZZ-ZZZZ')
+    await user.should_see('Kode pelacakan tidak ditemukan')
+
+
+async def test_failed_lookups_are_limited_with_a_clear_message(user: User):
+    limits.configure(lookup=(2, 60))
+    result = await factories.submit()
+    await user.open('/lacak/WSB-ZZZZ-ZZZ0')
+    await user.open('/lacak/WSB-ZZZZ-ZZZ1')
+    await user.open(f'/lacak/{result.code}')  # even a right code waits until the limit passes
+    await user.should_see('Terlalu banyak percobaan yang gagal')
+
+
+async def test_open_page_shows_a_public_update_without_reload(user: User):
+    result = await factories.submit()
+    await user.open(f'/lacak/{result.code}')
+    await user.should_not_see('Tim sudah meninjau lokasi')
+    await add_public_update(code_key=result.view.code_key, message='Tim sudah meninjau lokasi dan akan menambal.',
+                            actor='DPUPR', status=Status.DIRESPONS)
+    await user.should_see('Tim sudah meninjau lokasi', retries=10)
+    await user.should_see('Sudah direspons')
+
+
+async def test_other_complaints_updates_do_not_touch_the_page(user: User):
+    mine = await factories.submit()
+    other = await factories.submit()
+    await user.open(f'/lacak/{mine.code}')
+    await add_public_update(code_key=other.view.code_key, message='Pesan untuk aduan lain.', actor='DPUPR')
+    await user.should_not_see('Pesan untuk aduan lain.')
