@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from services import clock
-from services.settings import settings
 from services.complaints_labels import PRIVACY_LABELS, STATUS_LABELS  # noqa: F401  (re-exported for pages)
+from services.settings import settings
 
 PRIMARY = '#0b5cab'
 DAYS = ('Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu', 'Minggu')

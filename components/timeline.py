@@ -14,8 +14,8 @@ from .design import wib_short
 
 
 def timeline_rows(events: Iterable[EventView]) -> list[dict]:
-    return [{'id': f'{e.created_at.timestamp()}-{index}', 'label': EVENT_LABELS[e.kind], 'when': wib_short(e.created_at),
-             'actor': e.actor or '', 'message': e.message,
+    return [{'id': f'{e.created_at.timestamp()}-{index}', 'label': EVENT_LABELS[e.kind],
+             'when': wib_short(e.created_at), 'actor': e.actor or '', 'message': e.message,
              'photos': [attachments.signed_url(sha) for sha in e.photos]}
             for index, e in enumerate(events)]
 

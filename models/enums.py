@@ -1,9 +1,9 @@
 """Enumerations shared by models and services. Values are what is stored."""
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     BARU = 'baru'
     DIDISPOSISIKAN = 'didisposisikan'
     DIRESPONS = 'direspons'
@@ -19,36 +19,36 @@ OPEN_STATUSES = frozenset({Status.BARU, Status.DIDISPOSISIKAN, Status.DIRESPONS,
 CLOSED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
 
 
-class Privacy(str, Enum):
+class Privacy(StrEnum):
     PUBLIK = 'publik'
     ANONIM = 'anonim'
     RAHASIA = 'rahasia'
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     WEB = 'web'
     API = 'api'
     CALL_CENTER = 'call_center'
     SOCIAL_MEDIA = 'social_media'
 
 
-class ClockKind(str, Enum):
+class ClockKind(StrEnum):
     FIRST_RESPONSE = 'first_response'
     RESOLUTION = 'resolution'
 
 
-class ClockOutcome(str, Enum):
+class ClockOutcome(StrEnum):
     MET = 'met'
     LATE = 'late'
     REJECTED = 'rejected'
 
 
-class SlaCalendar(str, Enum):
+class SlaCalendar(StrEnum):
     ROUND_THE_CLOCK = 'round_the_clock'
     WORKING_HOURS = 'working_hours'
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     SUBMITTED = 'submitted'
     DISPATCHED = 'dispatched'
     REASSIGNED = 'reassigned'

@@ -13,10 +13,11 @@ from components.sla_countdown import SlaCountdown
 from components.timeline import Timeline
 from services import attachments, complaints, events
 from services.complaints import PublicView
-from services.sla import ClockKind
 from services.complaints_labels import STATUS_LABELS
 from services.errors import NotFound, RateLimited
 from services.settings import settings
+from services.sla import ClockKind
+
 
 def create() -> None:
     @ui.page('/lacak', title=f'Lacak aduan · {settings.app_name}')

@@ -55,14 +55,13 @@ def _reencode(data: bytes) -> tuple[bytes, int, int]:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ACCEPTED_FORMATS:
                 raise NotAnImage('Berkas ini bukan foto yang didukung. Kirim foto JPEG, PNG, WebP atau HEIC.')
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            if image.mode not in ('RGB', 'L'):
-                background = Image.new('RGB', image.size, 'white')
+        with Image.open(io.BytesIO(data)) as original:
+            original.load()
+            image = ImageOps.exif_transpose(original)
+            if image.mode not in ('RGB', 'L'):  # transparency over white, as a phone would show it
                 rgba = image.convert('RGBA')
-                background.paste(rgba, mask=rgba.getchannel('A'))
-                image = background
+                image = Image.new('RGB', image.size, 'white')
+                image.paste(rgba, mask=rgba.getchannel('A'))
             image.thumbnail((settings.photo_max_side, settings.photo_max_side), Image.Resampling.LANCZOS)
             out = io.BytesIO()
             image.convert('RGB').save(out, 'JPEG', quality=settings.photo_quality, optimize=True, progressive=True)

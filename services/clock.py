@@ -34,7 +34,7 @@ def advance(delta: timedelta) -> None:
 
 
 def reset() -> None:
-    global _frozen, _offset  # noqa: PLW0603
+    global _frozen, _offset
     _frozen, _offset = None, timedelta(0)
 
 

@@ -30,15 +30,7 @@ from . import attachments, clock, codes, events, limits, sla
 from .errors import DomainError, NotFound, RateLimited, ValidationFailed
 from .ratelimit import wait_text
 from .settings import settings
-from .validation import (
-    DESCRIPTION_MAX,
-    DESCRIPTION_MIN,
-    NAME_MAX,
-    TITLE_MAX,
-    clean_text,
-    is_email,
-    normalise_phone,
-)
+from .validation import ComplaintFields, check_complaint_fields, clean_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +114,7 @@ async def submit(*, category_id: int | None, description: str, title: str | None
 
     The web form (``channel=web``) must name a title, kecamatan, the reporter's name and phone and
     give consent; other channels may leave them out. A repeated ``idempotency_key`` returns the
-    complaint it made before (without its PIN) instead of a second one. ``client_address`` counts
+    complaint it made before, with a new PIN, instead of a second one. ``client_address`` counts
     against the submission limit. Raises ValidationFailed (per-field messages) or RateLimited.
     """
     if idempotency_key:
@@ -136,65 +128,18 @@ async def submit(*, category_id: int | None, description: str, title: str | None
                               ' Isian Anda tetap tersimpan.', wait)
 
     web = channel == Channel.WEB
-    errors: dict[str, str] = {}
-    description = clean_text(description)
-    title = clean_text(title) or None
-    reporter_name = clean_text(reporter_name) or None
-    village = clean_text(village)[:100] or None
-    address = clean_text(address)[:300] or None
-    phone = None
-    try:
-        privacy = Privacy(privacy)
-    except ValueError:
-        errors['privacy'] = 'Pilih salah satu pilihan privasi.'
-        privacy = Privacy.PUBLIK
-
+    fields, errors = check_complaint_fields(
+        web=web, description=description, title=title, reporter_name=reporter_name, reporter_phone=reporter_phone,
+        reporter_email=reporter_email, village=village, address=address, privacy=privacy, latitude=latitude,
+        longitude=longitude, consent=consent)
     category = await Category.get_or_none(id=category_id, active=True).select_related('agency') \
         if category_id is not None else None
     if category is None:
         errors['category'] = 'Pilih kategori aduan.'
-    if len(description) < DESCRIPTION_MIN:
-        errors['description'] = f'Uraian aduan minimal {DESCRIPTION_MIN} karakter agar petugas bisa memahaminya.'
-    elif len(description) > DESCRIPTION_MAX:
-        errors['description'] = f'Uraian aduan maksimal {DESCRIPTION_MAX} karakter.'
-    if title is None and web:
-        errors['title'] = 'Tuliskan judul singkat aduan.'
-    elif title is not None and len(title) > TITLE_MAX:
-        errors['title'] = f'Judul maksimal {TITLE_MAX} karakter.'
-    district = None
-    if district_id is not None:
-        district = await District.get_or_none(id=district_id)
-        if district is None:
-            errors['district'] = 'Kecamatan tidak dikenal.'
-    elif web:
+    district = await District.get_or_none(id=district_id) if district_id is not None else None
+    if district is None and (web or district_id is not None):
         errors['district'] = 'Pilih kecamatan lokasi masalah.'
-    if reporter_name is None and web:
-        errors['reporter_name'] = 'Tuliskan nama Anda (tidak ditampilkan jika memilih anonim atau rahasia).'
-    elif reporter_name is not None and len(reporter_name) > NAME_MAX:
-        errors['reporter_name'] = f'Nama maksimal {NAME_MAX} karakter.'
-    if reporter_phone and reporter_phone.strip():
-        phone = normalise_phone(reporter_phone)
-        if phone is None:
-            errors['reporter_phone'] = 'Nomor HP tidak valid. Contoh: 0812 3456 7890 atau +62 812 3456 7890.'
-    elif web:
-        errors['reporter_phone'] = 'Tuliskan nomor HP agar petugas bisa menghubungi Anda.'
-    email = clean_text(reporter_email) or None
-    if email is not None and not is_email(email):
-        errors['reporter_email'] = 'Alamat email tidak valid. Contoh: nama@contoh.id'
-    if latitude is not None or longitude is not None:
-        if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            errors['location'] = 'Koordinat lokasi tidak valid.'
-    if web and not consent:
-        errors['consent'] = 'Centang persetujuan untuk mengirim aduan.'
-    photos: dict[str, attachments.StoredImage] = {}
-    if len(photo_tokens) > settings.max_photos:
-        errors['photos'] = f'Maksimal {settings.max_photos} foto.'
-    for token in photo_tokens[:settings.max_photos]:
-        photo = await attachments.describe_token(token)
-        if photo is None:
-            errors['photos'] = 'Foto tidak ditemukan lagi di server. Silakan pilih ulang fotonya.'
-        else:
-            photos[photo.sha256] = photo
+    photos = await _check_photos(photo_tokens, errors)
     if errors:
         raise ValidationFailed(errors)
     assert category is not None
@@ -204,29 +149,13 @@ async def submit(*, category_id: int | None, description: str, title: str | None
     reported_at = clock.now()
     status = Status.DIDISPOSISIKAN if category.agency else Status.BARU
     pin = codes.new_pin()
-    for attempt in range(5):
+    for attempt in range(5):  # a code collision (40 random bits) is rare; try a fresh code
         code, key = codes.new_code()
         try:
-            async with in_transaction():
-                complaint = await Complaint.create(
-                    code=code, code_key=key, pin_hash=codes.hash_pin(pin, key), channel=channel, source=source,
-                    idempotency_key=idempotency_key or None, category=category, agency=category.agency,
-                    status=status, privacy=privacy, title=title, description=description, district=district,
-                    village=village, address=address, latitude=latitude, longitude=longitude,
-                    reporter_name=reporter_name, reporter_phone=phone, reporter_email=email,
-                    reported_at=reported_at)
-                clocks = [sla.new_clock(category, kind, reported_at, complaint=complaint)
-                          for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
-                await clocks[0].save()
-                await clocks[1].save()
-                event = await TimelineEvent.create(
-                    complaint=complaint, kind=EventKind.SUBMITTED, status=status, is_public=True,
-                    actor='Sistem', created_at=reported_at,
-                    message=_arrival_message(channel, category.agency.name if category.agency else None))
-                if photos:
-                    await Attachment.bulk_create([
-                        Attachment(complaint=complaint, sha256=p.sha256, content_type='image/jpeg', size=p.size,
-                                   width=p.width, height=p.height) for p in photos.values()])
+            complaint, clocks, event = await _store(
+                code=code, key=key, pin=pin, fields=fields, category=category, district=district, status=status,
+                channel=channel, source=source, idempotency_key=idempotency_key, reported_at=reported_at,
+                photos=list(photos.values()))
             break
         except IntegrityError:
             replayed = await _replay(idempotency_key) if idempotency_key else None
@@ -235,13 +164,55 @@ async def submit(*, category_id: int | None, description: str, title: str | None
             if attempt == 4:
                 raise
     view = PublicView(
-        code=code, code_key=key, status=status, privacy=privacy, category_code=category.code,
-        category_name=category.name, agency_name=category.agency.name if category.agency else None, title=title,
-        description=description, district_name=district.name if district else None, village=village,
+        code=code, code_key=key, status=status, privacy=fields.privacy, category_code=category.code,
+        category_name=category.name, agency_name=category.agency.name if category.agency else None,
+        title=fields.title, description=fields.description, district_name=district.name if district else None,
+        village=fields.village,
         reported_at=reported_at, clocks=tuple(sla.ClockView.of(c) for c in clocks),
         events=(_event_view(event, ()),), photos=tuple(photos))
     events.publish(events.ComplaintNews('created', complaint.id, key, view))
     return Submitted(code=code, pin=pin, view=view)
+
+
+async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, category: Category,
+                 district: District | None, status: Status, channel: Channel, source: str | None,
+                 idempotency_key: str | None, reported_at: datetime,
+                 photos: list[attachments.StoredImage]) -> tuple[Complaint, list[SlaClock], TimelineEvent]:
+    """Write the complaint, its two clocks, its first event and its photos in one transaction."""
+    async with in_transaction():
+        complaint = await Complaint.create(
+            code=code, code_key=key, pin_hash=codes.hash_pin(pin, key), channel=channel, source=source,
+            idempotency_key=idempotency_key or None, category=category, agency=category.agency, status=status,
+            privacy=fields.privacy, title=fields.title, description=fields.description, district=district,
+            village=fields.village, address=fields.address, latitude=fields.latitude, longitude=fields.longitude,
+            reporter_name=fields.reporter_name, reporter_phone=fields.phone, reporter_email=fields.email,
+            reported_at=reported_at)
+        clocks = [sla.new_clock(category, kind, reported_at, complaint=complaint)
+                  for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
+        for sla_clock in clocks:
+            await sla_clock.save()
+        event = await TimelineEvent.create(
+            complaint=complaint, kind=EventKind.SUBMITTED, status=status, is_public=True, actor='Sistem',
+            created_at=reported_at,
+            message=_arrival_message(channel, category.agency.name if category.agency else None))
+        if photos:
+            await Attachment.bulk_create([
+                Attachment(complaint=complaint, sha256=p.sha256, content_type='image/jpeg', size=p.size,
+                           width=p.width, height=p.height) for p in photos])
+    return complaint, clocks, event
+
+
+async def _check_photos(tokens: Sequence[str], errors: dict[str, str]) -> dict[str, attachments.StoredImage]:
+    photos: dict[str, attachments.StoredImage] = {}
+    if len(tokens) > settings.max_photos:
+        errors['photos'] = f'Maksimal {settings.max_photos} foto.'
+    for token in tokens[:settings.max_photos]:
+        photo = await attachments.describe_token(token)
+        if photo is None:
+            errors['photos'] = 'Foto tidak ditemukan lagi di server. Silakan pilih ulang fotonya.'
+        else:
+            photos[photo.sha256] = photo
+    return photos
 
 
 async def _replay(idempotency_key: str) -> Submitted | None:

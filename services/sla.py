@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from models import Category, ClockKind, ClockOutcome, SlaCalendar, SlaClock
 
 
-class SlaState(str, Enum):
+class SlaState(StrEnum):
     ON_TRACK = 'on_track'
     AT_RISK = 'at_risk'
     BREACHED = 'breached'

@@ -7,11 +7,11 @@ os.environ['LAPOR_DB_URL'] = 'sqlite://:memory:'
 os.environ.setdefault('LAPOR_DATA_DIR', tempfile.mkdtemp(prefix='lapor-test-'))
 os.environ['LAPOR_PUBLIC_URL'] = 'http://lapor.test'
 
-import pytest  # noqa: E402
+import pytest
 
-from services import clock, db, limits  # noqa: E402
-from services.settings import settings  # noqa: E402
-from tests import factories  # noqa: E402, F401
+from services import clock, db, limits
+from services.settings import settings
+from tests import factories  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

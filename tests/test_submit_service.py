@@ -143,7 +143,7 @@ async def test_heic_is_accepted():
 
 async def test_created_event_is_published_after_commit():
     seen = []
-    events.complaint_changed.subscribe(lambda news: seen.append(news))
+    events.complaint_changed.subscribe(seen.append)
     result = await factories.submit()
     assert [(n.kind, n.code_key) for n in seen] == [('created', result.view.code_key)]
     assert await complaints.Complaint.exists(code_key=seen[0].code_key)
