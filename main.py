@@ -7,13 +7,13 @@ import cli
 if __name__ == '__main__' and cli.is_command(sys.argv):
     sys.exit(cli.main(sys.argv[1:]))
 
-from nicegui import app, ui  # noqa: E402
+from nicegui import app, ui
 
-from api import files, open311  # noqa: E402
-from components import frame  # noqa: E402
-from pages import submit, track  # noqa: E402
-from services import db  # noqa: E402
-from services.settings import settings  # noqa: E402
+from api import files, open311
+from components import frame
+from pages import submit, track
+from services import db
+from services.settings import settings
 
 db.register(app)
 if not any(getattr(route, 'path', None) == '/static' for route in app.routes):
