@@ -166,6 +166,15 @@ _FIELD_NAMES = {
 }
 
 
+# Copies in the browser (no server round trip); says so only when the copy worked.
+_COPY_JS = '''(e) => {
+  const label = e.target.closest("button").querySelector(".block");
+  navigator.clipboard?.writeText("CODE").then(() => { label.textContent = "Tersalin"; }).catch(() => {
+    label.textContent = "Salin manual: CODE";
+  });
+}'''
+
+
 def _success(result: Submitted) -> None:
     view = result.view
     url = _tracking_url(result.code)
@@ -174,9 +183,8 @@ def _success(result: Submitted) -> None:
         ui.html('<h1>Aduan Anda sudah kami terima</h1><p>Kode pelacakan:</p>', sanitize=False)
         ui.label(result.code).classes('lapor-code').mark('code')
         with ui.element('div').classes('lapor-row'):
-            ui.button('Salin kode').props('outline no-caps color=primary').on(
-                'click', js_handler=f'(e) => {{ navigator.clipboard?.writeText("{result.code}"); '
-                                    'e.target.closest("button").querySelector(".block").textContent = "Tersalin"; }}')
+            ui.button('Salin kode').props('outline no-caps color=primary').mark('copy').on(
+                'click', js_handler=_COPY_JS.replace('CODE', result.code))
             ui.link('Lacak aduan', f'/lacak/{result.code}').classes('q-btn q-btn--flat').mark('track-link')
         ui.html(f'<div class="lapor-qr" aria-label="Kode QR alamat pelacakan">{qr_svg(url)}</div>', sanitize=False)
     with ui.element('section').classes('lapor-card'):

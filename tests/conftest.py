@@ -29,3 +29,43 @@ async def database():
     """A migrated and seeded in-memory database for service tests."""
     async with db.open_database('sqlite://:memory:'):
         yield
+
+
+# --- Real Chromium for tests/test_browser.py (NiceGUI's `screen` fixture; nothing leaves localhost) ---
+
+CHROMIUM = '/usr/bin/chromium'
+CHROMEDRIVER = '/usr/bin/chromedriver'
+PHONE = (360, 740)
+
+
+@pytest.fixture(scope='session')
+def nicegui_chrome_options():
+    """Headless Chromium the size of a phone, with nothing that phones home."""
+    from selenium import webdriver  # noqa: PLC0415  (only browser tests need selenium)
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+                     '--disable-background-networking', '--disable-component-update', '--disable-sync',
+                     '--no-first-run', '--disable-search-engine-choice-screen', f'--window-size={PHONE[0]},{PHONE[1]}'):
+        options.add_argument(argument)
+    options.set_capability('goog:loggingPrefs', {'browser': 'ALL'})  # the screen fixture fails on JS errors
+    return options
+
+
+@pytest.fixture(scope='session')
+def nicegui_driver(nicegui_chrome_options):
+    """Debian's chromedriver by path: Selenium Manager is never asked (it would go online)."""
+    from nicegui.testing.screen import Screen  # noqa: PLC0415
+    from selenium import webdriver  # noqa: PLC0415
+    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=nicegui_chrome_options)
+    # Headless Chromium will not make a window narrower than 500 px (measured), so the phone's viewport is
+    # emulated: layout checks then mean 360 px, and the page's viewport meta tag applies as on a phone
+    driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride', {
+        'width': PHONE[0], 'height': PHONE[1], 'deviceScaleFactor': 2, 'mobile': True})
+    driver.implicitly_wait(Screen.IMPLICIT_WAIT)
+    driver.set_page_load_timeout(10)
+    yield driver
+    driver.quit()
