@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 
 COMMANDS = ('apikey', 'migrate')
 
@@ -42,9 +43,12 @@ async def _run(args: argparse.Namespace) -> int:
                 print(f'Kunci API "{key.name}" dibuat. Simpan sekarang, kunci ini tidak akan ditampilkan lagi:')
                 print(raw)
             elif args.action == 'list':
-                for key in await apikeys.all_keys():
+                keys = await apikeys.all_keys()
+                if not keys:
+                    print('Belum ada kunci API. Buat dengan: python main.py apikey create NAMA')
+                for key in keys:
                     state = 'dicabut' if key.revoked_at else 'aktif'
-                    print(f'{key.name}\t{key.prefix}…\t{state}\tterakhir dipakai: {key.last_used_at or "-"}')
+                    print(f'{key.name}\t{key.prefix}…\t{state}\tterakhir dipakai: {_local(key.last_used_at)}')
             elif args.action == 'revoke':
                 await apikeys.revoke(name=args.name)
                 print(f'Kunci API "{args.name}" dicabut.')
@@ -52,6 +56,13 @@ async def _run(args: argparse.Namespace) -> int:
             print(error.message, file=sys.stderr)
             return 1
     return 0
+
+
+def _local(moment: datetime | None) -> str:
+    from services import clock  # noqa: PLC0415
+    from services.settings import settings  # noqa: PLC0415
+
+    return f'{clock.local(moment):%d-%m-%Y %H:%M} {settings.timezone_label}' if moment else '-'
 
 
 def main(argv: Sequence[str]) -> int:

@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from services import apikeys, attachments, complaints
-from services.complaints import PublicSummary
+from services.clock import LOCAL_ZONE
+from services.complaints import Channel, ClockKind, Privacy, PublicSummary, Status
 from services.complaints_labels import STATUS_LABELS
 from services.errors import RateLimited, ValidationFailed
 from services.settings import settings
-from services.complaints import Channel, ClockKind, Privacy, Status
 
 router = APIRouter(prefix='/open311/v2')
 
@@ -28,8 +29,8 @@ _FIELDS = {'category': 'service_code', 'description': 'description', 'reporter_p
            'title': 'title', 'district': 'address_string', 'consent': 'consent', 'photos': 'media_url'}
 
 
-def _error(status: int, description: str) -> JSONResponse:
-    return JSONResponse([{'code': status, 'description': description}], status_code=status)
+def _error(status: int, *descriptions: str) -> JSONResponse:
+    return JSONResponse([{'code': status, 'description': d} for d in descriptions], status_code=status)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -67,26 +68,21 @@ async def services() -> list[dict[str, Any]]:
 
 
 @router.post('/requests.json')
-async def post_request(request: Request) -> JSONResponse:
+async def post_request(request: Request) -> JSONResponse:  # noqa: PLR0911  (one answer per refusal)
     fields = await _read_fields(request)
     if fields is None:
         return _error(400, 'Badan permintaan tidak dapat dibaca (gunakan form-encoded atau JSON).')
     key = await apikeys.verify(fields.get('api_key'))
     if key is None:
         return _error(401, 'api_key tidak ada atau tidak valid.')
-    if not fields.get('service_code'):
-        return _error(400, 'service_code wajib diisi.')
-    category_id = await complaints.category_id(fields['service_code'])
+    code = (fields.get('service_code') or '').strip()
+    category_id = await complaints.category_id(code) if code else None
     if category_id is None:
-        return _error(400, f'service_code "{fields["service_code"]}" tidak dikenal.')
+        return _error(400, f'service_code "{code}" tidak dikenal.' if code else 'service_code wajib diisi.')
     try:
-        latitude = float(fields['lat']) if fields.get('lat') not in (None, '') else None
-        longitude = float(fields['long']) if fields.get('long') not in (None, '') else None
-    except ValueError:
-        return _error(400, 'lat dan long harus berupa angka.')
-    address = (fields.get('address_string') or '').strip() or None
-    if (latitude is None or longitude is None) and address is None:
-        return _error(400, 'Lokasi wajib diisi: lat dan long, atau address_string.')
+        latitude, longitude, address = _location(fields)
+    except ValueError as error:
+        return _error(400, str(error))
     name = ' '.join(p for p in (fields.get('first_name'), fields.get('last_name')) if p and p.strip()) or None
     try:
         result = await complaints.submit(
@@ -94,9 +90,8 @@ async def post_request(request: Request) -> JSONResponse:
             address=address, latitude=latitude, longitude=longitude, reporter_name=name,
             reporter_phone=fields.get('phone'), reporter_email=fields.get('email'),
             privacy=fields.get('privacy') or Privacy.ANONIM, channel=Channel.API, source=key.name)
-    except ValidationFailed as error:
-        field, message = next(iter(error.errors.items()))
-        return _error(400, f'{_FIELDS.get(field, field)}: {message}')
+    except ValidationFailed as error:  # every wrong field at once, so a partner fixes them in one round
+        return _error(400, *(f'{_FIELDS.get(field, field)}: {message}' for field, message in error.errors.items()))
     except RateLimited as error:
         return _error(429, error.message)
     clock = result.view.clock(ClockKind.FIRST_RESPONSE)
@@ -106,17 +101,32 @@ async def post_request(request: Request) -> JSONResponse:
                           'token': None}])
 
 
+def _location(fields: dict[str, str]) -> tuple[float | None, float | None, str | None]:
+    """lat, long and address_string as typed; ValueError (with the message) when there is no location."""
+    try:
+        latitude = float(fields['lat']) if fields.get('lat', '').strip() else None
+        longitude = float(fields['long']) if fields.get('long', '').strip() else None
+    except ValueError:
+        raise ValueError('lat dan long harus berupa angka.') from None
+    address = (fields.get('address_string') or '').strip() or None
+    if (latitude is None or longitude is None) and address is None:
+        raise ValueError('Lokasi wajib diisi: lat dan long, atau address_string.')
+    return latitude, longitude, address
+
+
 async def _read_fields(request: Request) -> dict[str, str] | None:
-    content_type = request.headers.get('content-type', '')
+    content_type = request.headers.get('content-type', '').lower()
     try:
         if 'json' in content_type:
             data = json.loads(await request.body() or b'{}')
             if not isinstance(data, dict):
                 return None
             return {k: str(v) for k, v in data.items() if v is not None}
+        if not content_type.startswith(('application/x-www-form-urlencoded', 'multipart/form-data')):
+            return None  # Starlette reads any other body as an empty form, and the partner would hear "no api_key"
         form = await request.form()
         return {k: v for k, v in form.items() if isinstance(v, str)}
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, HTTPException):  # HTTPException: a malformed multipart body
         return None
 
 
@@ -137,6 +147,8 @@ async def list_requests(service_request_id: str = '', service_code: str = '', st
         end = _parse_date(end_date, 'end_date')
     except ValueError as error:
         return _error(400, str(error))
+    if start and end and end < start:
+        return _error(400, 'end_date tidak boleh sebelum start_date.')
     statuses: list[Status] = []
     for value in filter(None, (s.strip() for s in status.split(','))):
         if value not in ('open', 'closed'):
@@ -156,4 +168,6 @@ def _parse_date(text: str, name: str) -> datetime | None:
         moment = datetime.fromisoformat(text.replace('Z', '+00:00'))
     except ValueError:
         raise ValueError(f'{name} harus berformat ISO 8601, misalnya 2026-11-28T00:00:00+07:00.') from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # no zone given: a partner here means WIB. In UTC after that, because SQLite compares the stored text
+    # and tortoise passes an aware value through with its own offset (+07:00 would sort wrongly)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_ZONE)).astimezone(UTC)

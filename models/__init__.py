@@ -10,13 +10,15 @@ from .enums import (
     ClockOutcome,
     EventKind,
     Privacy,
+    Role,
     SlaCalendar,
     Status,
 )
 from .reference import Agency, Category, District
+from .staff import AccessLog, Notification, ResponseTemplate, User
 
 __all__ = [
-    'CLOSED_STATUSES', 'OPEN_STATUSES', 'Agency', 'ApiKey', 'Attachment', 'Category', 'Channel', 'ClockKind',
-    'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Privacy', 'SlaCalendar', 'SlaClock', 'Status',
-    'TimelineEvent',
+    'CLOSED_STATUSES', 'OPEN_STATUSES', 'AccessLog', 'Agency', 'ApiKey', 'Attachment', 'Category', 'Channel',
+    'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Notification', 'Privacy', 'ResponseTemplate',
+    'Role', 'SlaCalendar', 'SlaClock', 'Status', 'TimelineEvent', 'User',
 ]

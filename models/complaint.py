@@ -23,6 +23,7 @@ class Complaint(Model):
     status = fields.CharEnumField(Status, max_length=20, default=Status.BARU)
     privacy = fields.CharEnumField(Privacy, max_length=10, default=Privacy.PUBLIK)
     version = fields.IntField(default=1)  # optimistic lock for concurrent admins
+    updated_by = fields.CharField(max_length=120, null=True)  # who made the last change (for conflict messages)
 
     title = fields.CharField(max_length=150, null=True)
     description = fields.TextField()

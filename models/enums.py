@@ -61,3 +61,10 @@ class EventKind(StrEnum):
     NOTE = 'note'
     SLA_AT_RISK = 'sla_at_risk'
     SLA_BREACHED = 'sla_breached'
+
+
+class Role(StrEnum):
+    SUPERVISOR = 'supervisor'
+    OPD_ADMIN = 'opd_admin'
+    OPERATOR = 'operator'
+    VIEWER = 'viewer'

@@ -24,8 +24,11 @@ async def create(*, name: str) -> tuple[ApiKey, str]:
     name = name.strip()
     if not name or len(name) > 100:
         raise DomainError('Nama kunci API wajib diisi (maksimal 100 karakter).')
-    if await ApiKey.exists(name=name):
-        raise DomainError(f'Kunci API bernama "{name}" sudah ada.')
+    existing = await ApiKey.get_or_none(name=name)
+    if existing is not None:
+        # names stay unique after a revoke: complaints record the name as their source
+        state = ' (sudah dicabut)' if existing.revoked_at else ''
+        raise DomainError(f'Kunci API bernama "{name}" sudah ada{state}. Pilih nama lain.')
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
     key = await ApiKey.create(name=name, prefix=raw[:10], key_hash=_hash(raw))
     return key, raw
@@ -33,9 +36,10 @@ async def create(*, name: str) -> tuple[ApiKey, str]:
 
 async def verify(raw: str | None) -> ApiKey | None:
     """The active key behind ``raw``, or None."""
-    if not raw or not raw.startswith(KEY_PREFIX):
+    raw = (raw or '').strip()  # pasted keys often carry a space or newline
+    if not raw.startswith(KEY_PREFIX):
         return None
-    key = await ApiKey.get_or_none(key_hash=_hash(raw.strip()), revoked_at=None)
+    key = await ApiKey.get_or_none(key_hash=_hash(raw), revoked_at=None)
     if key is not None and (key.last_used_at is None or clock.now() - key.last_used_at > timedelta(minutes=5)):
         key.last_used_at = clock.now()  # coarse on purpose: no write on every request
         await key.save(update_fields=['last_used_at'])
@@ -43,6 +47,7 @@ async def verify(raw: str | None) -> ApiKey | None:
 
 
 async def revoke(*, name: str) -> None:
+    """Stop the key named ``name`` from working; it stays listed (and its name taken) for the record."""
     if not await ApiKey.filter(name=name, revoked_at=None).update(revoked_at=clock.now()):
         raise DomainError(f'Kunci API aktif bernama "{name}" tidak ditemukan.')
 

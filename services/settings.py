@@ -39,6 +39,17 @@ class Settings(BaseSettings):
 
     reconnect_timeout: float = 30.0
 
+    # The working-hours calendar (categories that choose it): days 1=Monday..7=Sunday, local times
+    work_days: str = '1,2,3,4,5'
+    work_start: str = '07:30'
+    work_end: str = '16:00'
+    holiday_country: str = 'ID'
+
+    # Staff sessions and logins
+    admin_password: str = ''  # the first supervisor's password; random (printed once) when empty
+    session_idle_hours: float = 8.0
+    sla_sweep_seconds: int = 60
+
     @property
     def database_url(self) -> str:
         return self.db_url or f'sqlite://{(self.data_dir / "lapor.sqlite3").as_posix()}'

@@ -8,10 +8,16 @@ the compliance figures).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
+
+import holidays
 
 from models import Category, ClockKind, ClockOutcome, SlaCalendar, SlaClock
+
+from . import clock
+from .settings import settings
 
 
 class SlaState(StrEnum):
@@ -32,11 +38,60 @@ def window_minutes(category: Category, kind: ClockKind) -> int:
 
 def deadlines(category: Category, kind: ClockKind, start: datetime) -> tuple[datetime, datetime]:
     """(at-risk time, due time) of a clock of ``kind`` started at ``start`` under the category's calendar."""
-    minutes = window_minutes(category, kind)
-    if category.calendar == SlaCalendar.ROUND_THE_CLOCK:
-        due = start + timedelta(minutes=minutes)
-        return due - timedelta(minutes=minutes * AT_RISK_SHARE), due
-    raise NotImplementedError(f'calendar {category.calendar}')  # working hours arrive with the SLA engine
+    window = timedelta(minutes=window_minutes(category, kind))
+    return (add(category.calendar, start, window * (1 - AT_RISK_SHARE)), add(category.calendar, start, window))
+
+
+def add(calendar: SlaCalendar, start: datetime, span: timedelta) -> datetime:
+    """The moment ``span`` of counted time after ``start``: wall time, or working time only."""
+    if calendar == SlaCalendar.ROUND_THE_CLOCK:
+        return start + span
+    remaining = span
+    cursor = clock.local(start)
+    while True:
+        day = cursor.date()
+        if _is_workday(day):
+            opens, closes = _hours(day)
+            cursor = max(cursor, opens)
+            if cursor < closes:
+                if remaining <= closes - cursor:
+                    return (cursor + remaining).astimezone(UTC)
+                remaining -= closes - cursor
+        cursor = datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.LOCAL_ZONE)
+
+
+def between(calendar: SlaCalendar, start: datetime, end: datetime) -> timedelta:
+    """Counted time from ``start`` to ``end`` (negative when ``end`` comes first)."""
+    if calendar == SlaCalendar.ROUND_THE_CLOCK or end < start:
+        return end - start if calendar == SlaCalendar.ROUND_THE_CLOCK else -between(calendar, end, start)
+    total = timedelta(0)
+    cursor, stop = clock.local(start), clock.local(end)
+    while cursor < stop:
+        day = cursor.date()
+        if _is_workday(day):
+            opens, closes = _hours(day)
+            total += max(timedelta(0), min(closes, stop) - max(opens, cursor))
+        cursor = datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.LOCAL_ZONE)
+    return total
+
+
+def _hours(day: date) -> tuple[datetime, datetime]:
+    start, end = (time.fromisoformat(settings.work_start), time.fromisoformat(settings.work_end))
+    return (datetime.combine(day, start, tzinfo=clock.LOCAL_ZONE), datetime.combine(day, end, tzinfo=clock.LOCAL_ZONE))
+
+
+def _is_workday(day: date) -> bool:
+    return day.isoweekday() in _work_days() and day not in _holidays(day.year)
+
+
+@cache
+def _work_days() -> frozenset[int]:
+    return frozenset(int(d) for d in settings.work_days.split(',') if d.strip())
+
+
+@cache
+def _holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays(settings.holiday_country, years=year)
 
 
 def new_clock(category: Category, kind: ClockKind, start: datetime, **fields: object) -> SlaClock:

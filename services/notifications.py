@@ -1,0 +1,34 @@
+"""In-app notifications for staff: written with the change that caused them."""
+
+from __future__ import annotations
+
+from models import Notification, Role, User
+
+from . import clock
+
+
+async def notify_supervisors(*, kind: str, message: str, complaint_id: int | None) -> int:
+    users = await User.filter(role=Role.SUPERVISOR, active=True).values_list('id', flat=True)
+    return await _create(users, kind=kind, message=message, complaint_id=complaint_id)
+
+
+async def notify_agency(*, agency_id: int | None, kind: str, message: str, complaint_id: int | None) -> int:
+    if agency_id is None:
+        return await notify_supervisors(kind=kind, message=message, complaint_id=complaint_id)
+    users = await User.filter(role=Role.OPD_ADMIN, agency_id=agency_id, active=True).values_list('id', flat=True)
+    return await _create(users, kind=kind, message=message, complaint_id=complaint_id)
+
+
+async def _create(user_ids: list[int], *, kind: str, message: str, complaint_id: int | None) -> int:
+    now = clock.now()
+    await Notification.bulk_create([Notification(user_id=uid, complaint_id=complaint_id, kind=kind,
+                                                 message=message[:300], created_at=now) for uid in user_ids])
+    return len(user_ids)
+
+
+async def unread(*, user_id: int, limit: int = 50) -> list[Notification]:
+    return await Notification.filter(user_id=user_id, read_at=None).order_by('-created_at').limit(limit)
+
+
+async def mark_read(*, user_id: int) -> None:
+    await Notification.filter(user_id=user_id, read_at=None).update(read_at=clock.now())

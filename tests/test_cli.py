@@ -1,0 +1,157 @@
+"""The operator's shell commands (`python main.py migrate`, `python main.py apikey ...`), run as real
+processes against a SQLite file in a fresh data folder."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services import apikeys, clock, db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / 'data'  # not created: the commands must make it themselves
+
+
+def _database(data_dir: Path) -> Path:
+    return data_dir / 'lapor.sqlite3'
+
+
+def _lapor(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, 'LAPOR_DATA_DIR': str(data_dir), 'LAPOR_DB_URL': f'sqlite://{_database(data_dir)}'}
+    return subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def _query(data_dir: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(_database(data_dir)) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def _created_key(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, result.stderr
+    [raw] = [line for line in result.stdout.splitlines() if line.startswith(apikeys.KEY_PREFIX)]
+    return raw
+
+
+def test_migrate_on_a_fresh_data_dir_creates_the_database_with_kecamatan_and_categories(data_dir):
+    result = _lapor(data_dir, 'migrate')
+    assert result.returncode == 0, result.stderr
+    assert 'Basis data mutakhir' in result.stdout
+    assert _database(data_dir).is_file()
+    districts = [name for (name,) in _query(data_dir, 'SELECT name FROM district')]
+    assert len(districts) == 15 and 'Kertek' in districts and 'Kejajar' in districts
+    assert _query(data_dir, 'SELECT count(*) FROM category') == [(22,)]
+    # every category but "Lainnya" is routed to an OPD
+    assert _query(data_dir, 'SELECT code FROM category WHERE agency_id IS NULL') == [('LAINNYA',)]
+
+
+def test_migrate_again_changes_nothing(data_dir):
+    assert _lapor(data_dir, 'migrate').returncode == 0
+    _query(data_dir, "UPDATE category SET name = 'Jalan dan trotoar' WHERE code = 'JALAN'")  # a supervisor's edit
+    result = _lapor(data_dir, 'migrate')
+    assert result.returncode == 0, result.stderr
+    assert _query(data_dir, 'SELECT count(*) FROM district') == [(15,)]
+    assert _query(data_dir, 'SELECT count(*) FROM category') == [(22,)]
+    assert _query(data_dir, "SELECT name FROM category WHERE code = 'JALAN'") == [('Jalan dan trotoar',)]
+
+
+def test_apikey_create_prints_the_key_once_and_the_database_keeps_only_its_hash(data_dir):
+    result = _lapor(data_dir, 'apikey', 'create', 'mitra-x')
+    raw = _created_key(result)
+    assert result.stdout.count(raw) == 1
+    assert 'mitra-x' in result.stdout and 'tidak akan ditampilkan lagi' in result.stdout
+    [row] = _query(data_dir, 'SELECT * FROM api_key')
+    assert 'mitra-x' in row
+    assert not [value for value in row if isinstance(value, str) and raw in value]
+    for path in data_dir.iterdir():  # the database and any journal beside it
+        assert raw.encode() not in path.read_bytes(), path.name
+
+
+def test_two_keys_are_different(data_dir):
+    first = _created_key(_lapor(data_dir, 'apikey', 'create', 'mitra-a'))
+    second = _created_key(_lapor(data_dir, 'apikey', 'create', 'mitra-b'))
+    assert first != second
+
+
+async def test_printed_key_opens_the_api_until_it_is_revoked(data_dir):
+    raw = _created_key(_lapor(data_dir, 'apikey', 'create', 'mitra-x'))
+    async with db.open_database(f'sqlite://{_database(data_dir)}'):
+        key = await apikeys.verify(raw)
+        assert key is not None and key.name == 'mitra-x'
+        used = clock.local(key.last_used_at)
+    listed = _lapor(data_dir, 'apikey', 'list').stdout
+    assert f'terakhir dipakai: {used:%d-%m-%Y %H:%M} WIB' in listed  # the operator reads local time
+    result = _lapor(data_dir, 'apikey', 'revoke', 'mitra-x')
+    assert result.returncode == 0, result.stderr
+    assert 'dicabut' in result.stdout
+    async with db.open_database(f'sqlite://{_database(data_dir)}'):
+        assert await apikeys.verify(raw) is None
+
+
+def test_apikey_list_shows_each_key_by_name_prefix_and_state_but_never_the_key(data_dir):
+    raw = _created_key(_lapor(data_dir, 'apikey', 'create', 'mitra-x'))
+    _created_key(_lapor(data_dir, 'apikey', 'create', 'aplikasi-desa'))
+    result = _lapor(data_dir, 'apikey', 'list')
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split('\t')[0] for line in lines] == ['aplikasi-desa', 'mitra-x']
+    assert raw[:10] in lines[1] and 'aktif' in lines[1] and 'terakhir dipakai: -' in lines[1]
+    assert raw not in result.stdout
+
+    assert _lapor(data_dir, 'apikey', 'revoke', 'mitra-x').returncode == 0
+    lines = _lapor(data_dir, 'apikey', 'list').stdout.splitlines()
+    assert 'dicabut' in lines[1] and 'aktif' in lines[0]
+
+
+def test_apikey_list_on_an_empty_database_says_there_are_none(data_dir):
+    result = _lapor(data_dir, 'apikey', 'list')
+    assert result.returncode == 0, result.stderr
+    assert 'Belum ada kunci API' in result.stdout
+
+
+def test_duplicate_name_fails_with_a_clear_message_and_exit_code_1(data_dir):
+    _created_key(_lapor(data_dir, 'apikey', 'create', 'mitra-x'))
+    result = _lapor(data_dir, 'apikey', 'create', 'mitra-x')
+    assert result.returncode == 1
+    assert 'Kunci API bernama "mitra-x" sudah ada' in result.stderr
+    assert 'Traceback' not in result.stderr
+    assert apikeys.KEY_PREFIX not in result.stdout  # no second key printed
+    assert _query(data_dir, 'SELECT count(*) FROM api_key') == [(1,)]
+
+
+def test_revoked_name_cannot_be_reused_and_the_message_says_why(data_dir):
+    _created_key(_lapor(data_dir, 'apikey', 'create', 'mitra-x'))
+    assert _lapor(data_dir, 'apikey', 'revoke', 'mitra-x').returncode == 0
+    result = _lapor(data_dir, 'apikey', 'create', 'mitra-x')
+    assert result.returncode == 1
+    assert 'sudah dicabut' in result.stderr and 'Pilih nama lain' in result.stderr
+
+
+def test_revoking_an_unknown_or_already_revoked_key_fails_with_exit_code_1(data_dir):
+    result = _lapor(data_dir, 'apikey', 'revoke', 'tidak-ada')
+    assert result.returncode == 1
+    assert 'Kunci API aktif bernama "tidak-ada" tidak ditemukan' in result.stderr
+    _created_key(_lapor(data_dir, 'apikey', 'create', 'mitra-x'))
+    assert _lapor(data_dir, 'apikey', 'revoke', 'mitra-x').returncode == 0
+    assert _lapor(data_dir, 'apikey', 'revoke', 'mitra-x').returncode == 1
+
+
+def test_blank_name_is_refused(data_dir):
+    result = _lapor(data_dir, 'apikey', 'create', '   ')
+    assert result.returncode == 1
+    assert 'wajib diisi' in result.stderr
+    assert _query(data_dir, 'SELECT count(*) FROM api_key') == [(0,)]
+
+
+def test_apikey_without_an_action_shows_usage(data_dir):
+    result = _lapor(data_dir, 'apikey')
+    assert result.returncode == 2
+    assert 'usage: python main.py apikey' in result.stderr
+    assert 'create' in result.stderr and 'revoke' in result.stderr
