@@ -131,7 +131,7 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
             latest = await Complaint.get(id=complaint.id).values_list('updated_by', flat=True)
             raise Conflict(f'Aduan ini baru saja diubah oleh {latest or "petugas lain"}. Muat ulang untuk melihat '
                            'perubahannya. Tulisan Anda tidak hilang.')
-        await _write_events(actor, complaint, action, target, message, agency, now)
+        await _write_events(actor, complaint, action, target=target, message=message, agency=agency, now=now)
         await _move_clocks(complaint, action, now)
     view = await complaints.public_view(complaint.id)
     events.publish(events.ComplaintNews('updated', complaint.id, complaint.code_key, view))
@@ -156,7 +156,7 @@ _PUBLIC_KIND = {
 }
 
 
-async def _write_events(actor: Actor, complaint: Complaint, action: str, target: Status | None, message: str,
+async def _write_events(actor: Actor, complaint: Complaint, action: str, *, target: Status | None, message: str,
                         agency: Agency | None, now: datetime) -> None:
     def event(kind: EventKind, text: str, *, public: bool) -> TimelineEvent:
         return TimelineEvent(complaint_id=complaint.id, kind=kind, status=target, is_public=public, message=text,
