@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-COMMANDS = ('apikey', 'migrate')
+COMMANDS = ('apikey', 'migrate', 'user')
 
 
 def is_command(argv: Sequence[str]) -> bool:
@@ -27,17 +27,43 @@ def _parser() -> argparse.ArgumentParser:
     apikey.add_parser('list', help='daftar kunci')
     apikey.add_parser('revoke', help='cabut kunci').add_argument('name')
     sub.add_parser('migrate', help='terapkan migrasi basis data dan data acuan')
+    user = sub.add_parser('user', help='akun petugas').add_subparsers(dest='action', required=True)
+    create = user.add_parser('create', help='buat akun (kata sandi ditanyakan)')
+    create.add_argument('username')
+    create.add_argument('--role', required=True, choices=['supervisor', 'opd_admin', 'operator', 'viewer'])
+    create.add_argument('--opd', help='kode OPD, wajib untuk opd_admin')
+    create.add_argument('--name', default='', help='nama lengkap')
+    user.add_parser('password', help='ganti kata sandi').add_argument('username')
     return parser
 
 
+def _read_password() -> str:
+    """Asked twice at a terminal; read from one line of standard input otherwise (scripts)."""
+    import getpass  # noqa: PLC0415
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip('\n')
+    first = getpass.getpass('Kata sandi: ')
+    if getpass.getpass('Ulangi kata sandi: ') != first:
+        raise SystemExit('Kata sandi tidak sama.')
+    return first
+
+
 async def _run(args: argparse.Namespace) -> int:
-    from services import apikeys, db  # noqa: PLC0415  (keeps `python main.py` startup free of CLI imports)
+    from services import apikeys, auth, db  # noqa: PLC0415  (keeps `python main.py` startup free of CLI imports)
     from services.errors import DomainError  # noqa: PLC0415
 
     async with db.open_database():
         try:
             if args.command == 'migrate':
                 print('Basis data mutakhir.')
+            elif args.command == 'user' and args.action == 'create':
+                await auth.create_user(username=args.username, password=_read_password(), role=args.role,
+                                       agency_code=args.opd, full_name=args.name)
+                print(f'Akun "{args.username}" ({args.role}) dibuat.')
+            elif args.command == 'user':
+                await auth.set_password(username=args.username, password=_read_password())
+                print(f'Kata sandi "{args.username}" diganti.')
             elif args.action == 'create':
                 key, raw = await apikeys.create(name=args.name)
                 print(f'Kunci API "{key.name}" dibuat. Simpan sekarang, kunci ini tidak akan ditampilkan lagi:')

@@ -12,7 +12,7 @@ from nicegui import app, ui
 from api import files, open311
 from components import frame
 from pages import submit, track
-from services import db
+from services import auth, db, scheduler
 from services.settings import settings
 
 db.register(app)
@@ -24,6 +24,18 @@ ui.add_head_html(frame.head_html(), shared=True)
 ui.add_body_html(frame.shell_html(), shared=True)
 submit.create()
 track.create()
+
+
+async def _startup() -> None:
+    await scheduler.start()
+    password = await auth.ensure_first_supervisor()
+    if password:
+        print(f'Akun supervisor "admin" dibuat dengan kata sandi: {password}  (simpan, hanya ditampilkan sekali)',
+              flush=True)
+
+
+app.on_startup(_startup)
+app.on_shutdown(scheduler.stop)
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(

@@ -6,6 +6,7 @@ import tempfile
 os.environ['LAPOR_DB_URL'] = 'sqlite://:memory:'
 os.environ.setdefault('LAPOR_DATA_DIR', tempfile.mkdtemp(prefix='lapor-test-'))
 os.environ['LAPOR_PUBLIC_URL'] = 'http://lapor.test'
+os.environ['LAPOR_ADMIN_PASSWORD'] = 'rahasia-admin-123'
 
 import pytest
 
