@@ -73,17 +73,17 @@ async def test_after_five_failures_tries_wait_longer_and_after_ten_they_are_refu
 
 def test_cli_creates_users_and_changes_passwords(tmp_path):
     env = {**os.environ, 'LAPOR_DATA_DIR': str(tmp_path), 'LAPOR_DB_URL': f'sqlite://{tmp_path}/db.sqlite3'}
-    run = [sys.executable, 'main.py', 'user']
-    done = subprocess.run([*run, 'create', 'dinkes1', '--role', 'opd_admin', '--opd', 'DINKES'], cwd=ROOT, env=env,
-                          input='sandi-dinkes-1\n', capture_output=True, text=True, timeout=60)
+
+    def cli(*args: str, password: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, 'main.py', 'user', *args], cwd=ROOT, env=env, input=f'{password}\n',
+                              capture_output=True, text=True, timeout=60, check=False)
+
+    done = cli('create', 'dinkes1', '--role', 'opd_admin', '--opd', 'DINKES', password='sandi-dinkes-1')
     assert done.returncode == 0, done.stderr
     assert 'dibuat' in done.stdout
-    done = subprocess.run([*run, 'create', 'tanpa-opd', '--role', 'opd_admin'], cwd=ROOT, env=env, input='sandi-panjang-1\n',
-                          capture_output=True, text=True, timeout=60)
+    done = cli('create', 'tanpa-opd', '--role', 'opd_admin', password='sandi-panjang-1')
     assert done.returncode == 1 and 'terikat pada satu OPD' in done.stderr
-    done = subprocess.run([*run, 'password', 'dinkes1'], cwd=ROOT, env=env, input='pendek\n', capture_output=True,
-                          text=True, timeout=60)
+    done = cli('password', 'dinkes1', password='pendek')
     assert done.returncode == 1 and 'minimal 10 karakter' in done.stderr
-    done = subprocess.run([*run, 'password', 'dinkes1'], cwd=ROOT, env=env, input='sandi-baru-dinkes\n',
-                          capture_output=True, text=True, timeout=60)
+    done = cli('password', 'dinkes1', password='sandi-baru-dinkes')
     assert done.returncode == 0, done.stderr
