@@ -179,6 +179,7 @@ async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, cate
                  idempotency_key: str | None, reported_at: datetime,
                  photos: list[attachments.StoredImage]) -> tuple[Complaint, list[SlaClock], TimelineEvent]:
     """Write the complaint, its two clocks, its first event and its photos in one transaction."""
+    clocks = [sla.new_clock(category, kind, reported_at) for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
     async with in_transaction():
         complaint = await Complaint.create(
             code=code, code_key=key, pin_hash=codes.hash_pin(pin, key), channel=channel, source=source,
@@ -186,10 +187,10 @@ async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, cate
             privacy=fields.privacy, title=fields.title, description=fields.description, district=district,
             village=fields.village, address=fields.address, latitude=fields.latitude, longitude=fields.longitude,
             reporter_name=fields.reporter_name, reporter_phone=fields.phone, reporter_email=fields.email,
-            reported_at=reported_at)
-        clocks = [sla.new_clock(category, kind, reported_at, complaint=complaint)
-                  for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
+            reported_at=reported_at, next_due_at=min(c.due_at for c in clocks),
+            next_risk_at=min(c.at_risk_due_at for c in clocks))
         for sla_clock in clocks:
+            sla_clock.complaint = complaint
             await sla_clock.save()
         event = await TimelineEvent.create(
             complaint=complaint, kind=EventKind.SUBMITTED, status=status, is_public=True, actor='Sistem',

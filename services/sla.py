@@ -14,7 +14,7 @@ from functools import cache
 
 import holidays
 
-from models import Category, ClockKind, ClockOutcome, SlaCalendar, SlaClock
+from models import Category, ClockKind, ClockOutcome, Complaint, SlaCalendar, SlaClock
 
 from . import clock
 from .settings import settings
@@ -97,6 +97,15 @@ def _holidays(year: int) -> holidays.HolidayBase:
 def new_clock(category: Category, kind: ClockKind, start: datetime, **fields: object) -> SlaClock:
     at_risk, due = deadlines(category, kind, start)
     return SlaClock(kind=kind, started_at=start, due_at=due, at_risk_due_at=at_risk, **fields)
+
+
+async def refresh_deadlines(complaint_id: int) -> None:
+    """Copy the earliest deadline and at-risk moment of the running clocks onto the complaint (the board's
+    sort keys); a paused or stopped clock has none."""
+    running = await SlaClock.filter(complaint_id=complaint_id, stopped_at=None, paused_at=None).values_list(
+        'due_at', 'at_risk_due_at')
+    await Complaint.filter(id=complaint_id).update(next_due_at=min((d for d, _ in running), default=None),
+                                                   next_risk_at=min((r for _, r in running), default=None))
 
 
 def state(clock: SlaClock, now: datetime) -> SlaState:

@@ -133,6 +133,7 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
                            'perubahannya. Tulisan Anda tidak hilang.')
         await _write_events(actor, complaint, action, target=target, message=message, agency=agency, now=now)
         await _move_clocks(complaint, action, now)
+        await sla.refresh_deadlines(complaint.id)
     view = await complaints.public_view(complaint.id)
     events.publish(events.ComplaintNews('updated', complaint.id, complaint.code_key, view))
     return view

@@ -1,0 +1,155 @@
+"""The admin board's queue: one page of rows from the database, in the SOP's order.
+
+Order: complaints whose running clock is breached first, then by the nearest running deadline
+(both are "earliest ``next_due_at`` first", since a breached deadline lies in the past), then those
+whose clocks have all stopped, newest change first. A row is the staff projection of a complaint:
+it never carries the reporter's contact data, so one row serves every board allowed to see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
+
+from models import Channel, ClockKind, Complaint, Role, SlaClock, Status
+
+from . import clock, sla
+from .complaints_labels import CLOCK_LABELS, STATUS_LABELS
+from .workflow import Actor, can_see
+
+PAGE_SIZE = 50
+SLA_FILTERS = ('on_track', 'at_risk', 'breached', 'stopped')
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    agency_id: int | None = None
+    category_id: int | None = None
+    district_id: int | None = None
+    status: Status | None = None
+    sla_state: str | None = None  # one of SLA_FILTERS
+    channel: Channel | None = None
+    text: str = ''
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+
+
+def _visible(actor: Actor) -> Q:
+    return Q(agency_id=actor.agency_id) if actor.role == Role.OPD_ADMIN else Q()
+
+
+def _filtered(actor: Actor, filters: Filters, now: datetime) -> Any:
+    query = Complaint.filter(_visible(actor))
+    for field in ('agency_id', 'category_id', 'district_id', 'status', 'channel'):
+        if (value := getattr(filters, field)) is not None:
+            query = query.filter(**{field: value})
+    if filters.sla_state == 'breached':
+        query = query.filter(next_due_at__lte=now)
+    elif filters.sla_state == 'at_risk':
+        query = query.filter(next_risk_at__lte=now, next_due_at__gt=now)
+    elif filters.sla_state == 'on_track':
+        query = query.filter(next_risk_at__gt=now)
+    elif filters.sla_state == 'stopped':
+        query = query.filter(next_due_at__isnull=True)
+    if text := filters.text.strip():
+        query = query.filter(Q(title__icontains=text) | Q(description__icontains=text) |
+                             Q(code__icontains=text.upper()))
+    return query
+
+
+async def queue(actor: Actor, filters: Filters = Filters(), *, page: int = 0,  # noqa: B008  (frozen)
+                page_size: int = PAGE_SIZE) -> QueuePage:
+    """One page of the queue ``actor`` may see, filtered, in the SOP's order (two or three queries)."""
+    now = clock.now()
+    query = _filtered(actor, filters, now)
+    total = await query.count()
+    running = await query.filter(next_due_at__not_isnull=True).order_by('next_due_at', '-updated_at', 'id') \
+        .offset(page * page_size).limit(page_size).select_related('category', 'agency', 'district')
+    complaints = list(running)
+    if len(complaints) < page_size:  # the page reaches into the stopped ones
+        skip = max(0, page * page_size - await query.filter(next_due_at__not_isnull=True).count())
+        complaints += await query.filter(next_due_at__isnull=True).order_by('-updated_at', 'id') \
+            .offset(skip).limit(page_size - len(complaints)).select_related('category', 'agency', 'district')
+    return QueuePage(rows=await rows_for(complaints, now), total=total, page=page, page_size=page_size)
+
+
+async def counters(actor: Actor, filters: Filters = Filters()) -> dict[str, int]:
+    """Counts per status and per SLA state of what ``actor`` may see (ignoring the status and SLA filters)."""
+    now = clock.now()
+    base = _filtered(actor, Filters(**{**_as_dict(filters), 'status': None, 'sla_state': None}), now)
+    result = {s.value: 0 for s in Status}
+    for status, count in await base.annotate(n=Count('id')).group_by('status').values_list('status', 'n'):
+        result[str(status)] = count
+    result['breached'] = await base.filter(next_due_at__lte=now).count()
+    result['at_risk'] = await base.filter(next_risk_at__lte=now, next_due_at__gt=now).count()
+    result['on_track'] = await base.filter(next_risk_at__gt=now).count()
+    result['stopped'] = await base.filter(next_due_at__isnull=True).count()
+    return result
+
+
+def _as_dict(filters: Filters) -> dict[str, Any]:
+    return {name: getattr(filters, name) for name in Filters.__slots__}
+
+
+async def row_for(complaint_id: int) -> dict[str, Any] | None:
+    """The staff row of one complaint (for the event that tells boards it changed)."""
+    complaint = await Complaint.get_or_none(id=complaint_id).select_related('category', 'agency', 'district')
+    return (await rows_for([complaint], clock.now()))[0] if complaint else None
+
+
+def visible_to(actor: Actor, row: dict[str, Any]) -> bool:
+    return can_see(actor, row['agency_id'])
+
+
+async def rows_for(complaints: list[Complaint], now: datetime) -> list[dict[str, Any]]:
+    clocks: dict[int, list[SlaClock]] = {}
+    for sla_clock in await SlaClock.filter(complaint_id__in=[c.id for c in complaints]).order_by('id'):
+        clocks.setdefault(sla_clock.complaint_id, []).append(sla_clock)
+    return [_row(c, clocks.get(c.id, []), now) for c in complaints]
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return int(moment.timestamp() * 1000) if moment else None
+
+
+def _row(complaint: Complaint, clocks: list[SlaClock], now: datetime) -> dict[str, Any]:
+    running = [c for c in clocks if c.stopped_at is None]
+    shown = min(running, key=lambda c: c.due_at) if running else (clocks[-1] if clocks else None)
+    return {
+        'id': complaint.id,
+        'code': complaint.code,
+        'key': complaint.code_key,
+        'title': complaint.title or complaint.description[:80],
+        'category': complaint.category.name,
+        'agency': complaint.agency.short_name if complaint.agency else '',
+        'agency_id': complaint.agency_id,
+        'district': complaint.district.name if complaint.district else '',
+        'status': complaint.status.value,
+        'status_label': STATUS_LABELS[complaint.status],
+        'channel': complaint.channel.value,
+        'privacy': complaint.privacy.value,
+        'reported': _ms(complaint.reported_at),
+        'updated': _ms(complaint.updated_at),
+        'version': complaint.version,
+        'sort_due': _ms(complaint.next_due_at),
+        'sla_state': sla.state(shown, now).value if shown else '',
+        'clock': {'label': CLOCK_LABELS[shown.kind], 'kind': shown.kind.value, 'started': _ms(shown.started_at),
+                  'due': _ms(shown.due_at), 'stopped': _ms(shown.stopped_at),
+                  'outcome': shown.outcome.value if shown.outcome else None,
+                  'paused': shown.paused_at is not None} if shown else None,
+        'clocks_running': len(running),
+    }
+
+
+__all__ = ['PAGE_SIZE', 'SLA_FILTERS', 'ClockKind', 'Filters', 'QueuePage', 'counters', 'queue', 'row_for',
+           'visible_to']

@@ -1,0 +1,68 @@
+"""The board's queue: the SOP's order, what each role sees, filters, counters and paging."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from models import Agency, Role
+from services import board, clock, workflow
+from services.board import Filters
+from services.workflow import Action, Actor
+from tests import factories
+
+pytestmark = pytest.mark.usefixtures('database')
+T0 = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+SUPERVISOR = Actor(1, 'admin', 'Admin', Role.SUPERVISOR)
+
+
+async def _opd(code: str) -> Actor:
+    agency = await Agency.get(code=code)
+    return Actor(2, code.lower(), f'Admin {code}', Role.OPD_ADMIN, agency.id, agency.short_name)
+
+
+async def _scene() -> dict[str, str]:
+    """Four complaints: one breached, one due soon, one due later, one whose clocks stopped."""
+    clock.freeze(T0)
+    breached = await factories.submit(title='Sudah lewat batas')
+    clock.freeze(T0 + timedelta(minutes=100))
+    soon = await factories.submit(title='Segera jatuh tempo', category_id=await factories.category_id('PUSKESMAS'))
+    clock.freeze(T0 + timedelta(minutes=130))
+    later = await factories.submit(title='Masih lama')
+    stopped = await factories.submit(title='Sudah ditolak')
+    await workflow.act(SUPERVISOR, code_key=stopped.view.code_key, action=Action.REJECT, expected_version=1,
+                       message='Aduan ganda.')
+    clock.freeze(T0 + timedelta(minutes=200))
+    return {'breached': breached.code, 'soon': soon.code, 'later': later.code, 'stopped': stopped.code}
+
+
+async def test_queue_puts_breached_first_then_nearest_deadline_then_stopped():
+    codes = await _scene()
+    page = await board.queue(SUPERVISOR)
+    assert [r['code'] for r in page.rows] == [codes['breached'], codes['soon'], codes['later'], codes['stopped']]
+    assert [r['sla_state'] for r in page.rows] == ['breached', 'at_risk', 'on_track', 'rejected']
+    assert page.total == 4
+    assert all('reporter' not in key and 'phone' not in key for key in page.rows[0])
+
+
+async def test_opd_admin_sees_only_its_own_queue():
+    codes = await _scene()
+    dinkes = await board.queue(await _opd('DINKES'))
+    assert [r['code'] for r in dinkes.rows] == [codes['soon']]
+
+
+async def test_filters_and_counters():
+    codes = await _scene()
+    breached = await board.queue(SUPERVISOR, Filters(sla_state='breached'))
+    assert [r['code'] for r in breached.rows] == [codes['breached']]
+    found = await board.queue(SUPERVISOR, Filters(text='masih lama'))
+    assert [r['code'] for r in found.rows] == [codes['later']]
+    counts = await board.counters(SUPERVISOR)
+    assert (counts['breached'], counts['at_risk'], counts['on_track'], counts['stopped']) == (1, 1, 1, 1)
+    assert counts['didisposisikan'] == 3 and counts['ditolak'] == 1
+
+
+async def test_paging_runs_from_running_into_stopped_complaints():
+    codes = await _scene()
+    pages = [await board.queue(SUPERVISOR, page=n, page_size=3) for n in range(2)]
+    assert [r['code'] for p in pages for r in p.rows] == [codes['breached'], codes['soon'], codes['later'],
+                                                          codes['stopped']]
