@@ -67,7 +67,7 @@ def _filtered(actor: Actor, filters: Filters, now: datetime) -> Any:
     return query
 
 
-async def queue(actor: Actor, filters: Filters = Filters(), *, page: int = 0,  # noqa: B008  (frozen)
+async def queue(actor: Actor, filters: Filters = Filters(), *, page: int = 0,
                 page_size: int = PAGE_SIZE) -> QueuePage:
     """One page of the queue ``actor`` may see, filtered, in the SOP's order (two or three queries)."""
     now = clock.now()
