@@ -17,8 +17,8 @@ from tortoise.functions import Count
 
 from models import Channel, ClockKind, Complaint, Role, SlaClock, Status
 
-from . import clock, sla
-from .complaints_labels import CLOCK_LABELS, STATUS_LABELS
+from . import clock
+from .rows import row_for, staff_row
 from .workflow import Actor, can_see
 
 PAGE_SIZE = 50
@@ -101,12 +101,6 @@ def _as_dict(filters: Filters) -> dict[str, Any]:
     return {name: getattr(filters, name) for name in Filters.__slots__}
 
 
-async def row_for(complaint_id: int) -> dict[str, Any] | None:
-    """The staff row of one complaint (for the event that tells boards it changed)."""
-    complaint = await Complaint.get_or_none(id=complaint_id).select_related('category', 'agency', 'district')
-    return (await rows_for([complaint], clock.now()))[0] if complaint else None
-
-
 def visible_to(actor: Actor, row: dict[str, Any]) -> bool:
     return can_see(actor, row['agency_id'])
 
@@ -115,40 +109,7 @@ async def rows_for(complaints: list[Complaint], now: datetime) -> list[dict[str,
     clocks: dict[int, list[SlaClock]] = {}
     for sla_clock in await SlaClock.filter(complaint_id__in=[c.id for c in complaints]).order_by('id'):
         clocks.setdefault(sla_clock.complaint_id, []).append(sla_clock)
-    return [_row(c, clocks.get(c.id, []), now) for c in complaints]
-
-
-def _ms(moment: datetime | None) -> int | None:
-    return int(moment.timestamp() * 1000) if moment else None
-
-
-def _row(complaint: Complaint, clocks: list[SlaClock], now: datetime) -> dict[str, Any]:
-    running = [c for c in clocks if c.stopped_at is None]
-    shown = min(running, key=lambda c: c.due_at) if running else (clocks[-1] if clocks else None)
-    return {
-        'id': complaint.id,
-        'code': complaint.code,
-        'key': complaint.code_key,
-        'title': complaint.title or complaint.description[:80],
-        'category': complaint.category.name,
-        'agency': complaint.agency.short_name if complaint.agency else '',
-        'agency_id': complaint.agency_id,
-        'district': complaint.district.name if complaint.district else '',
-        'status': complaint.status.value,
-        'status_label': STATUS_LABELS[complaint.status],
-        'channel': complaint.channel.value,
-        'privacy': complaint.privacy.value,
-        'reported': _ms(complaint.reported_at),
-        'updated': _ms(complaint.updated_at),
-        'version': complaint.version,
-        'sort_due': _ms(complaint.next_due_at),
-        'sla_state': sla.state(shown, now).value if shown else '',
-        'clock': {'label': CLOCK_LABELS[shown.kind], 'kind': shown.kind.value, 'started': _ms(shown.started_at),
-                  'due': _ms(shown.due_at), 'stopped': _ms(shown.stopped_at),
-                  'outcome': shown.outcome.value if shown.outcome else None,
-                  'paused': shown.paused_at is not None} if shown else None,
-        'clocks_running': len(running),
-    }
+    return [staff_row(c, clocks.get(c.id, []), now) for c in complaints]
 
 
 __all__ = ['PAGE_SIZE', 'SLA_FILTERS', 'ClockKind', 'Filters', 'QueuePage', 'counters', 'queue', 'row_for',

@@ -26,7 +26,7 @@ from models import (
     TimelineEvent,
 )
 
-from . import attachments, clock, codes, events, limits, sla
+from . import attachments, clock, codes, events, limits, rows, sla
 from .errors import DomainError, NotFound, RateLimited, ValidationFailed
 from .ratelimit import wait_text
 from .settings import settings
@@ -170,7 +170,8 @@ async def submit(*, category_id: int | None, description: str, title: str | None
         village=fields.village,
         reported_at=reported_at, clocks=tuple(sla.ClockView.of(c) for c in clocks),
         events=(_event_view(event, ()),), photos=tuple(photos))
-    events.publish(events.ComplaintNews('created', complaint.id, key, view))
+    events.publish(events.ComplaintNews('created', complaint.id, key, view, rows.staff_row(complaint, clocks,
+                                                                                         reported_at)))
     return Submitted(code=code, pin=pin, view=view)
 
 
@@ -322,8 +323,13 @@ async def add_public_update(*, code_key: str, message: str, actor: str, status: 
         if status is not None:
             updates['status'] = status
         await Complaint.filter(id=complaint.id).update(**updates)
-    view = await public_view(complaint.id)
-    events.publish(events.ComplaintNews('updated', complaint.id, code_key, view))
+    return await publish_change(complaint.id)
+
+
+async def publish_change(complaint_id: int) -> PublicView:
+    """Read a changed complaint once, project it for every audience, and emit ``updated``."""
+    view = await public_view(complaint_id)
+    events.publish(events.ComplaintNews('updated', complaint_id, view.code_key, view, await rows.row_for(complaint_id)))
     return view
 
 

@@ -8,7 +8,7 @@ database read, and a page only ever renders the projection meant for it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nicegui import Event
 
@@ -22,6 +22,7 @@ class ComplaintNews:
     complaint_id: int
     code_key: str
     public: PublicView
+    row: dict[str, Any] | None = None  # the staff projection (services.rows), for boards
 
 
 complaint_changed: Event[ComplaintNews] = Event()

@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 
 from models import ClockKind, EventKind, SlaClock, TimelineEvent
 
-from . import complaints, events, notifications
+from . import complaints, notifications
 from .complaints_labels import CLOCK_LABELS
 
 
@@ -57,8 +57,7 @@ async def record_due_transitions(now: datetime) -> list[Transition]:
                 kind='sla_breached', complaint_id=clock.complaint_id,
                 message=f'{clock.complaint.code}: batas {CLOCK_LABELS[clock.kind].lower()} terlampaui.')
     for complaint_id in dict.fromkeys(t.complaint_id for t in recorded):
-        view = await complaints.public_view(complaint_id)
-        events.publish(events.ComplaintNews('updated', complaint_id, view.code_key, view))
+        await complaints.publish_change(complaint_id)
     return recorded
 
 

@@ -24,7 +24,7 @@ from models import (
     TimelineEvent,
 )
 
-from . import clock, complaints, events, sla
+from . import clock, complaints, sla
 from .errors import DomainError, NotFound
 from .validation import clean_text
 
@@ -134,9 +134,7 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
         await _write_events(actor, complaint, action, target=target, message=message, agency=agency, now=now)
         await _move_clocks(complaint, action, now)
         await sla.refresh_deadlines(complaint.id)
-    view = await complaints.public_view(complaint.id)
-    events.publish(events.ComplaintNews('updated', complaint.id, complaint.code_key, view))
-    return view
+    return await complaints.publish_change(complaint.id)
 
 
 async def _target_agency(action: str, complaint: Complaint, agency_id: int | None) -> Agency | None:
