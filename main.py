@@ -11,7 +11,7 @@ from nicegui import app, ui
 
 from api import files, open311
 from components import frame
-from pages import submit, track
+from pages import admin_complaint, board, login, submit, track
 from services import auth, db, scheduler
 from services.settings import settings
 
@@ -24,6 +24,9 @@ ui.add_head_html(frame.head_html(), shared=True)
 ui.add_body_html(frame.shell_html(), shared=True)
 submit.create()
 track.create()
+login.create()
+board.create()
+admin_complaint.create()
 
 
 async def _startup() -> None:

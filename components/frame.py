@@ -39,3 +39,17 @@ def frame():
     ui.html(_header_html(), sanitize=False)
     with ui.element('main').classes('lapor-main') as main:
         yield main
+
+
+@contextmanager
+def admin_frame(actor_name: str, role_label: str):
+    """The staff header (who is signed in, the board, sign out) and a wide content column."""
+    ui.html(f'<header class="lapor-header"><a href="/admin" class="lapor-brand">{settings.app_name}'
+            f'<small>Papan aduan petugas</small></a><nav>{_escape(actor_name)} ({role_label}) · '
+            '<a href="/logout">Keluar</a></nav></header>', sanitize=False)
+    with ui.element('main').classes('lapor-admin') as main:
+        yield main
+
+
+def _escape(text: str) -> str:
+    return text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')

@@ -26,8 +26,13 @@ class Timeline(ui.element, component='timeline.js'):
         self._props['empty'] = empty
         self.show(events)
 
-    def show(self, events: Iterable[EventView]) -> None:
-        self._props['rows'] = timeline_rows(events)
+    def show(self, events: Iterable[EventView], *, internal: Iterable[bool] = ()) -> None:
+        """Show ``events``; those flagged in ``internal`` (staff pages only) are marked as such."""
+        rows = timeline_rows(events)
+        for row, hidden in zip(rows, internal, strict=False):
+            if hidden:
+                row.update(internal=True, label=f'{row["label"]} (internal)')
+        self._props['rows'] = rows
         self.update()
 
     def _displayed_contents(self, *, only_visible: bool) -> list:

@@ -105,6 +105,29 @@ def visible_to(actor: Actor, row: dict[str, Any]) -> bool:
     return can_see(actor, row['agency_id'])
 
 
+def matches(filters: Filters, row: dict[str, Any], now_ms: int) -> bool:
+    """Whether a staff row passes the board's filters (decided without the database)."""
+    for field in ('agency_id', 'category_id', 'district_id'):
+        if getattr(filters, field) is not None and row[field] != getattr(filters, field):
+            return False
+    if filters.status is not None and row['status'] != filters.status.value:
+        return False
+    if filters.channel is not None and row['channel'] != filters.channel.value:
+        return False
+    if filters.sla_state and _sla_filter_state(row, now_ms) != filters.sla_state:
+        return False
+    text = filters.text.strip().lower()
+    return not text or text in row['title'].lower() or text in row['code'].lower()
+
+
+def _sla_filter_state(row: dict[str, Any], now_ms: int) -> str:
+    if row['sort_due'] is None:
+        return 'stopped'
+    if row['sort_due'] <= now_ms:
+        return 'breached'
+    return 'at_risk' if row['sort_risk'] is not None and row['sort_risk'] <= now_ms else 'on_track'
+
+
 async def rows_for(complaints: list[Complaint], now: datetime) -> list[dict[str, Any]]:
     clocks: dict[int, list[SlaClock]] = {}
     for sla_clock in await SlaClock.filter(complaint_id__in=[c.id for c in complaints]).order_by('id'):
@@ -112,5 +135,5 @@ async def rows_for(complaints: list[Complaint], now: datetime) -> list[dict[str,
     return [staff_row(c, clocks.get(c.id, []), now) for c in complaints]
 
 
-__all__ = ['PAGE_SIZE', 'SLA_FILTERS', 'ClockKind', 'Filters', 'QueuePage', 'counters', 'queue', 'row_for',
-           'visible_to']
+__all__ = ['PAGE_SIZE', 'SLA_FILTERS', 'Channel', 'ClockKind', 'Filters', 'QueuePage', 'Status', 'counters',
+           'matches', 'queue', 'row_for', 'visible_to']

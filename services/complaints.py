@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import (
+    Agency,
     Attachment,
     Category,
     Channel,
@@ -95,6 +96,11 @@ async def active_categories() -> list[tuple[int, str, str]]:
     """(id, name, description) of the categories citizens may pick, in display order."""
     rows = await Category.filter(active=True).order_by('sort_order', 'name').values_list('id', 'name', 'description')
     return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def agencies() -> list[tuple[int, str]]:
+    """(id, name) of the active OPDs."""
+    return [tuple(row) for row in await Agency.filter(active=True).order_by('name').values_list('id', 'name')]  # type: ignore[misc]
 
 
 async def districts() -> list[tuple[int, str]]:

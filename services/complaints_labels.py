@@ -1,6 +1,6 @@
 """Indonesian labels of domain values, shared by pages, the API's notices and messages."""
 
-from models import ClockKind, EventKind, Privacy, Status
+from models import ClockKind, EventKind, Privacy, Role, Status
 
 STATUS_LABELS = {
     Status.BARU: 'Baru, menunggu verifikasi',
@@ -39,4 +39,11 @@ EVENT_LABELS = {
     EventKind.NOTE: 'Catatan',
     EventKind.SLA_AT_RISK: 'Batas waktu mendekat',
     EventKind.SLA_BREACHED: 'Batas waktu terlampaui',
+}
+
+ROLE_LABELS = {
+    Role.SUPERVISOR: 'Supervisor',
+    Role.OPD_ADMIN: 'Admin OPD',
+    Role.OPERATOR: 'Operator',
+    Role.VIEWER: 'Pemantau',
 }

@@ -22,14 +22,19 @@ _NEXT = 'sla-next-due'
 
 async def run_due() -> None:
     """Record what is due now, then arm the job for the next due moment."""
+    if not scheduler.running:  # shutting down: the database may already be closed
+        return
     try:
         await sla_engine.record_due_transitions(clock.now())
+        await arm()
     except Exception:  # a failed sweep must not stop the schedule: the next one retries
-        log.exception('SLA sweep failed')
-    await arm()
+        if scheduler.running:
+            log.exception('SLA sweep failed')
 
 
 async def arm() -> None:
+    if not scheduler.running:
+        return
     moment = await sla_engine.next_due_at()
     if moment is None:
         if scheduler.get_job(_NEXT):

@@ -18,7 +18,7 @@ ROOT = Path(__file__).parent.parent
 @pytest.fixture(autouse=True)
 def _fresh_throttle(monkeypatch):
     monkeypatch.setattr(auth, 'throttle', auth.LoginThrottle())
-    monkeypatch.setattr(auth.asyncio, 'sleep', _no_sleep)  # the growing wait is asserted, not waited out
+    monkeypatch.setattr(auth, '_pause', _no_sleep)  # the growing wait is asserted, not waited out
 
 
 async def _no_sleep(_seconds: float) -> None:

@@ -1,0 +1,35 @@
+"""The board's queue element (see complaint_queue.js): rows in, single-row updates after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from services import clock
+
+
+class ComplaintQueue(ui.element, component='complaint_queue.js'):
+    def __init__(self, *, page_size: int) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+        self.sent: dict[int, dict[str, Any]] = {}  # rows pushed since the last full load (what the browser got)
+        self._props.update({'initial': [], 'page-size': page_size, 'page': 0, 'sound': False})
+
+    def show(self, rows: list[dict[str, Any]], *, page: int) -> None:
+        self.rows = rows
+        self.sent.clear()
+        self._props.update({'initial': rows, 'page': page, 'server-now': int(clock.now().timestamp() * 1000)})
+        self.update()
+
+    def upsert(self, row: dict[str, Any], *, is_new: bool) -> None:
+        self.sent[row['id']] = row
+        self.run_method('upsert', row, is_new)
+
+    def remove(self, row_id: int) -> None:
+        self.sent.pop(row_id, None)
+        self.run_method('remove', row_id)
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return [*super()._displayed_contents(only_visible=only_visible),
+                *(f'{r["code"]} {r["title"]}' for r in [*self.rows, *self.sent.values()])]

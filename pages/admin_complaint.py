@@ -1,0 +1,173 @@
+"""One complaint for staff, ``/admin/aduan/<code>``: everything about it and the actions."""
+
+from __future__ import annotations
+
+from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
+
+from components.design import wib
+from components.fields import select
+from components.frame import admin_frame
+from components.sla_countdown import SlaCountdown
+from components.timeline import Timeline
+from services import attachments, complaints, events, staff_view
+from services.complaints_labels import CLOCK_LABELS, ROLE_LABELS, STATUS_LABELS
+from services.errors import DomainError, NotFound
+from services.settings import settings
+from services.staff_view import StaffDetail
+from services.workflow import Action, Actor, Conflict, Status, act
+
+from . import session
+
+ACTION_LABELS = {
+    Action.DISPATCH: 'Disposisikan', Action.REASSIGN: 'Alihkan ke OPD lain', Action.HAND_BACK: 'Bukan kewenangan',
+    Action.REJECT: 'Tolak', Action.RESPOND: 'Kirim respons awal', Action.FOLLOW_UP: 'Kirim tindak lanjut',
+    Action.WAIT: 'Minta informasi pelapor', Action.RESOLVE: 'Selesaikan', Action.NOTE: 'Simpan catatan internal',
+}
+STATE_LABELS = {'on_track': 'aman', 'at_risk': 'berisiko', 'breached': 'terlambat', 'met': 'tepat waktu',
+                'late': 'terlambat', 'rejected': 'tidak dihitung'}
+
+
+def create() -> None:
+    @ui.page('/admin/aduan/{code}', title=f'Aduan · {settings.app_name}')
+    async def complaint_page(code: str) -> None:
+        actor = await session.require_actor(f'/admin/aduan/{code}')
+        if actor is None:
+            return
+        with admin_frame(actor.name, ROLE_LABELS[actor.role]):
+            key = complaints.code_key_of(code)
+            try:
+                detail = await staff_view.detail(actor, key or '')
+            except NotFound as error:
+                ui.label(error.message).classes('lapor-alert').mark('not-found')
+                return
+            view = _ComplaintView(actor, detail)
+            await view.load_options()
+
+
+class _ComplaintView:
+    def __init__(self, actor: Actor, detail: StaffDetail) -> None:
+        self.actor = actor
+        self.detail = detail
+        with ui.element('section').classes('lapor-card'):
+            ui.label(detail.code).classes('lapor-code').mark('code')
+            self.banner = ui.label().classes('lapor-note').mark('changed')
+            self.banner.set_visibility(False)
+            with ui.element('dl').classes('lapor-dl'):
+                self.facts = {name: _fact(label, name) for name, label in (
+                    ('status', 'Status'), ('category', 'Kategori'), ('agency', 'OPD'), ('place', 'Lokasi'),
+                    ('reported', 'Dilaporkan'), ('channel', 'Kanal'), ('privacy', 'Privasi'))}
+            self.title = ui.label().classes('lapor-queue-title').mark('title')
+            self.description = ui.label().classes('lapor-pre').mark('description')
+            self.photos = ui.html('', sanitize=False).classes('lapor-photo-list')
+            if actor.role in (staff_view.Role.SUPERVISOR, staff_view.Role.OPD_ADMIN):
+                self.contact = ui.label().mark('contact')
+                ui.button('Tampilkan kontak pelapor (tercatat)', on_click=self._show_contact).props(
+                    'flat no-caps').mark('show-contact')
+        with ui.element('section').classes('lapor-card'):
+            ui.html('<h2>Batas waktu SOP</h2>', sanitize=False)
+            self.countdowns = ui.element('div').classes('lapor-clocks')
+            self.clock_history = ui.html('', sanitize=False).classes('lapor-muted').mark('clock-history')
+        self.actions_card = ui.element('section').classes('lapor-card lapor-form')
+        with ui.element('section').classes('lapor-card'):
+            ui.html('<h2>Riwayat lengkap</h2>', sanitize=False)
+            self.timeline = Timeline(()).mark('timeline')
+        self._build_actions()
+        self.show(detail)
+        events.complaint_changed.subscribe(self._on_change)
+
+    def _build_actions(self) -> None:
+        with self.actions_card:
+            ui.html('<h2>Tindakan</h2>', sanitize=False)
+            self.templates = select({}, 'Templat jawaban', marker='template').props('clearable')
+            self.templates.on_value_change(self._use_template)
+            self.message = ui.textarea('Pesan').props('outlined autogrow maxlength=5000').mark('message')
+            self.target = select({}, 'OPD tujuan', marker='target-agency')
+            self.buttons = ui.element('div').classes('lapor-row')
+            self.error = ui.label().classes('lapor-field-error').mark('action-error')
+
+    def show(self, detail: StaffDetail) -> None:
+        self.detail = detail
+        values = {'status': STATUS_LABELS[Status(detail.status)], 'category': detail.category,
+                  'agency': detail.agency or 'Belum didisposisikan', 'place': detail.place or '—',
+                  'reported': wib(detail.reported_at), 'channel': detail.channel + (
+                      f' ({detail.source})' if detail.source else ''), 'privacy': detail.privacy.value}
+        for name, element in self.facts.items():
+            element.text = values[name]
+        self.title.text = detail.title or ''
+        self.description.text = detail.description
+        self.photos.content = ''.join(f'<a class="lapor-photo" href="{u}" target="_blank"><img src="{u}"></a>'
+                                      for u in map(attachments.signed_url, detail.photos))
+        self.countdowns.clear()
+        with self.countdowns:
+            for record in detail.clocks:
+                if record.view.stopped_at is None:
+                    SlaCountdown(record.view)
+        self.clock_history.content = '<br>'.join(
+            f'{CLOCK_LABELS[r.view.kind]}: mulai {wib(r.view.started_at)}, batas {wib(r.view.due_at)} — '
+            f'{STATE_LABELS[r.state.value]}' + (f', terlampaui {wib(r.breached_at)}' if r.breached_at else '')
+            for r in detail.clocks)
+        self.timeline.show([event for event, _ in detail.events],
+                           internal=[not public for _, public in detail.events])
+        self.buttons.clear()
+        with self.buttons:
+            for action in detail.actions:
+                ui.button(ACTION_LABELS[action], on_click=lambda a=action: self._act(a)).props(
+                    'unelevated no-caps color=primary' if action != Action.NOTE else 'outline no-caps').mark(
+                    f'action-{action}')
+        self.actions_card.set_visibility(bool(detail.actions))
+        self.target.set_visibility(any(a in detail.actions for a in (Action.DISPATCH, Action.REASSIGN)))
+
+    async def load_options(self) -> None:
+        self.target.set_options(dict(await complaints.agencies()))
+        self.template_bodies = dict(await staff_view.templates(self.actor, self.detail.agency_id))
+        self.templates.set_options(list(self.template_bodies))
+
+    def _use_template(self) -> None:
+        if self.templates.value:
+            self.message.value = self.template_bodies.get(self.templates.value, '')
+
+    async def _act(self, action: str) -> None:
+        self.error.text = ''
+        try:
+            await act(self.actor, code_key=self.detail.code_key, action=action,
+                      expected_version=self.detail.version, message=self.message.value or '',
+                      agency_id=self.target.value)
+        except Conflict as error:
+            self.error.text = error.message  # the message stays in the box
+            return
+        except DomainError as error:
+            self.error.text = error.message
+            return
+        self.message.value = ''
+        self.banner.set_visibility(False)
+        self.show(await staff_view.detail(self.actor, self.detail.code_key))
+        ui.notify('Tersimpan.', position='top', icon='none')
+
+    async def _on_change(self, news: events.ComplaintNews) -> None:
+        if news.code_key != self.detail.code_key:
+            return
+        try:
+            fresh = await staff_view.detail(self.actor, self.detail.code_key)
+        except NotFound:
+            self.banner.text = 'Aduan ini sudah tidak lagi ditangani OPD Anda.'
+            self.banner.set_visibility(True)
+            self.actions_card.set_visibility(False)
+            return
+        if fresh.version != self.detail.version and fresh.updated_by != self.actor.name:
+            self.banner.text = f'Aduan ini baru saja diubah oleh {fresh.updated_by or "sistem"}.'
+            self.banner.set_visibility(True)
+        self.show(fresh)
+
+    async def _show_contact(self) -> None:
+        try:
+            contact = await staff_view.contact(self.actor, self.detail.code_key)
+        except DomainError as error:
+            self.contact.text = error.message
+            return
+        self.contact.text = ' · '.join(p for p in (contact.name, contact.phone, contact.email) if p) or 'Tanpa kontak'
+
+
+def _fact(label: str, name: str) -> TextElement:
+    TextElement(tag='dt', text=label)
+    return TextElement(tag='dd', text='').mark(f'fact-{name}')

@@ -1,0 +1,126 @@
+"""The staff board, ``/admin``: one live queue, filters and counters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from nicegui import ui
+
+from components.complaint_queue import ComplaintQueue
+from components.fields import select, text_input
+from components.frame import admin_frame
+from services import board, clock, complaints, events
+from services.board import Filters
+from services.complaints_labels import ROLE_LABELS, STATUS_LABELS
+from services.settings import settings
+from services.workflow import Actor, Role
+
+from . import session
+
+SLA_LABELS = {'on_track': 'Aman', 'at_risk': 'Berisiko', 'breached': 'Terlambat', 'stopped': 'Jam berhenti'}
+CHANNEL_LABELS = {'web': 'Web', 'api': 'API', 'call_center': 'Call Center 112', 'social_media': 'Media sosial'}
+
+
+def create() -> None:
+    @ui.page('/admin', title=f'Papan aduan · {settings.app_name}')
+    async def board_page() -> None:
+        actor = await session.require_actor('/admin')
+        if actor is None:
+            return
+        with admin_frame(actor.name, ROLE_LABELS[actor.role]):
+            board_view = _Board(actor)
+            await board_view.load()
+
+
+class _Board:
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.filters = Filters()
+        self.page = 0
+        self.counters_dirty = False
+        with ui.element('section').classes('lapor-filters'):
+            self.fields: dict[str, Any] = {}
+            if actor.role != Role.OPD_ADMIN:
+                self.fields['agency_id'] = select({}, 'OPD', marker='filter-agency')
+            self.fields['category_id'] = select({}, 'Kategori', marker='filter-category')
+            self.fields['district_id'] = select({}, 'Kecamatan', marker='filter-district')
+            self.fields['status'] = select({s.value: label for s, label in STATUS_LABELS.items()}, 'Status',
+                                           marker='filter-status')
+            self.fields['sla_state'] = select(SLA_LABELS, 'SLA', marker='filter-sla')
+            self.fields['channel'] = select(CHANNEL_LABELS, 'Kanal', marker='filter-channel')
+            for field in self.fields.values():
+                field.props('clearable dense').on_value_change(self._filters_changed)
+            self.search = text_input('Cari judul, uraian atau kode', marker='filter-text').props('dense debounce=400')
+            self.search.on_value_change(self._filters_changed)
+            self.sound = ui.checkbox('Bunyi untuk aduan baru').mark('sound')
+            self.sound.on_value_change(lambda e: self.queue.props(f'sound={str(bool(e.value)).lower()}'))
+        self.counters = ui.html('', sanitize=False).classes('lapor-counters').mark('counters')
+        self.queue = ComplaintQueue(page_size=board.PAGE_SIZE).mark('queue')
+        self.queue.on('refresh', self.load)
+        with ui.element('div').classes('lapor-row'):
+            self.previous = ui.button('Sebelumnya', on_click=lambda: self._turn(-1)).props('flat no-caps')
+            self.page_label = ui.label().mark('page')
+            self.next = ui.button('Berikutnya', on_click=lambda: self._turn(1)).props('flat no-caps')
+        events.complaint_changed.subscribe(self._on_change)
+        ui.timer(15, self._refresh_counters_if_dirty)  # counters follow changes lazily, one query set per board
+
+    async def load(self) -> None:
+        if not self.fields['category_id'].options:
+            await self._fill_options()
+        result = await board.queue(self.actor, self.filters, page=self.page)
+        self.queue.show(result.rows, page=self.page)
+        pages = max(1, -(-result.total // result.page_size))
+        self.page_label.text = f'Halaman {self.page + 1} dari {pages} · {result.total} aduan'
+        self.previous.set_enabled(self.page > 0)
+        self.next.set_enabled(self.page + 1 < pages)
+        await self._refresh_counters()
+
+    async def _fill_options(self) -> None:
+        self.fields['category_id'].set_options({i: n for i, n, _ in await complaints.active_categories()})
+        self.fields['district_id'].set_options(dict(await complaints.districts()))
+        if 'agency_id' in self.fields:
+            self.fields['agency_id'].set_options(dict(await complaints.agencies()))
+
+    async def _refresh_counters(self) -> None:
+        counts = await board.counters(self.actor, self.filters)
+        self.counters_dirty = False
+        parts = [f'<span>{label}: <b>{counts[s.value]}</b></span>' for s, label in STATUS_LABELS.items()
+                 if counts[s.value]]
+        parts += [f'<span>{label}: <b>{counts[key]}</b></span>' for key, label in SLA_LABELS.items()]
+        self.counters.content = ''.join(parts)
+
+    async def _refresh_counters_if_dirty(self) -> None:
+        if self.counters_dirty:
+            await self._refresh_counters()
+
+    async def _filters_changed(self) -> None:
+        values = {name: field.value for name, field in self.fields.items()}
+        self.filters = replace(Filters(), text=self.search.value or '', **{
+            'agency_id': values.get('agency_id'), 'category_id': values['category_id'],
+            'district_id': values['district_id'], 'sla_state': values['sla_state'],
+            'status': board.Status(values['status']) if values['status'] else None,
+            'channel': board.Channel(values['channel']) if values['channel'] else None})
+        self.page = 0
+        await self.load()
+
+    async def _turn(self, step: int) -> None:
+        self.page = max(0, self.page + step)
+        await self.load()
+
+    def _on_change(self, news: events.ComplaintNews) -> None:
+        row = news.row
+        if row is None or self.queue.is_deleted or not board.visible_to(self.actor, row):
+            return
+        try:
+            self.queue.client  # noqa: B018  (raises once the page was left: its subscription is ending)
+        except RuntimeError:
+            return
+        self.counters_dirty = True
+        if board.matches(self.filters, row, int(clock.now().timestamp() * 1000)):
+            self.queue.upsert(row, is_new=news.kind == 'created')
+            if news.kind == 'created':
+                with self.queue:  # a bus callback may run outside this page's slot
+                        ui.notify(f'Aduan baru {row["code"]}: {row["title"]}', position='top-right', icon='none')
+        else:
+            self.queue.remove(row['id'])

@@ -1,0 +1,105 @@
+"""What staff see of one complaint: everything, with contact data and rahasia content logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from models import AccessLog, Complaint, Privacy, ResponseTemplate, Role, SlaClock, TimelineEvent
+
+from . import clock, sla
+from .complaints import EventView
+from .errors import DomainError
+from .validation import format_phone
+from .workflow import Actor, allowed_actions, load_for
+
+
+@dataclass(frozen=True, slots=True)
+class ClockRecord:
+    view: sla.ClockView
+    state: sla.SlaState
+    at_risk_at: datetime | None
+    breached_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDetail:
+    id: int
+    code: str
+    code_key: str
+    version: int
+    status: str
+    privacy: Privacy
+    channel: str
+    source: str | None
+    category: str
+    agency: str | None
+    agency_id: int | None
+    title: str | None
+    description: str
+    place: str
+    reported_at: datetime
+    updated_by: str | None
+    clocks: tuple[ClockRecord, ...]
+    events: tuple[tuple[EventView, bool], ...]  # (event, is_public)
+    photos: tuple[str, ...]
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str | None
+    phone: str | None
+    email: str | None
+
+
+async def detail(actor: Actor, code_key: str) -> StaffDetail:
+    """The complaint for ``actor`` (NotFound outside their OPD); opening a rahasia one is logged."""
+    complaint = await load_for(actor, code_key)
+    await complaint.fetch_related('district')
+    if complaint.privacy == Privacy.RAHASIA:
+        await AccessLog.create(user_id=actor.user_id, complaint_id=complaint.id, what='rahasia', created_at=clock.now())
+    now = clock.now()
+    clocks = await SlaClock.filter(complaint_id=complaint.id).order_by('id')
+    timeline = await TimelineEvent.filter(complaint_id=complaint.id).order_by('created_at', 'id')
+    photos = await complaint.attachments.all().order_by('id').values_list('sha256', flat=True)
+    place = ', '.join(p for p in (complaint.address, complaint.village,
+                                  f'Kec. {complaint.district.name}' if complaint.district else None) if p)
+    return StaffDetail(
+        id=complaint.id, code=complaint.code, code_key=complaint.code_key, version=complaint.version,
+        status=complaint.status.value, privacy=complaint.privacy, channel=complaint.channel.value,
+        source=complaint.source, category=complaint.category.name,
+        agency=complaint.agency.name if complaint.agency else None, agency_id=complaint.agency_id,
+        title=complaint.title, description=complaint.description, place=place, reported_at=complaint.reported_at,
+        updated_by=complaint.updated_by,
+        clocks=tuple(ClockRecord(sla.ClockView.of(c), sla.state(c, now), c.at_risk_at, c.breached_at)
+                     for c in clocks),
+        events=tuple((EventView(kind=e.kind, status=e.status, message=e.message, actor=e.actor,
+                                created_at=e.created_at), e.is_public) for e in timeline),
+        photos=tuple(photos), actions=tuple(allowed_actions(actor, complaint.status)))
+
+
+async def contact(actor: Actor, code_key: str) -> Contact:
+    """The reporter's contact data, for roles that may see it; every opening is logged."""
+    if actor.role not in (Role.SUPERVISOR, Role.OPD_ADMIN):
+        raise DomainError('Peran Anda tidak dapat melihat data kontak pelapor.')
+    complaint: Complaint = await load_for(actor, code_key)
+    await AccessLog.create(user_id=actor.user_id, complaint_id=complaint.id, what='contact', created_at=clock.now())
+    return Contact(name=complaint.reporter_name,
+                   phone=format_phone(complaint.reporter_phone) if complaint.reporter_phone else None,
+                   email=complaint.reporter_email)
+
+
+async def templates(actor: Actor, agency_id: int | None) -> list[tuple[str, str]]:
+    """(title, body) of the response templates for the complaint's OPD and for everyone."""
+    query = ResponseTemplate.filter(active=True)
+    rows = await query.filter(agency_id=agency_id) if agency_id else []
+    return [(t.title, t.body) for t in [*rows, *await query.filter(agency_id=None)]]
+
+
+async def access_log(actor: Actor, *, limit: int = 200) -> list[tuple[datetime, str, str, str]]:
+    """(when, username, complaint code, what) newest first: supervisors only."""
+    if actor.role != Role.SUPERVISOR:
+        raise DomainError('Hanya supervisor yang dapat membaca log akses.')
+    rows = await AccessLog.all().order_by('-created_at').limit(limit).select_related('user', 'complaint')
+    return [(r.created_at, r.user.username, r.complaint.code, r.what) for r in rows]

@@ -1,0 +1,96 @@
+"""Staff pages through NiceGUI's simulated users: login, lockout, the live board, the complaint page."""
+
+import pytest
+from nicegui.testing import User
+
+from models import AccessLog
+from services import auth
+from services.complaints import Privacy
+from tests import factories
+
+PASSWORD = 'sandi-panjang-1'
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle(monkeypatch):
+    monkeypatch.setattr(auth, 'throttle', auth.LoginThrottle())
+
+
+async def _login(user: User, username: str, password: str = PASSWORD) -> None:
+    await user.open('/login')
+    user.find(marker='username').type(username)
+    user.find(marker='password').type(password)
+    user.find(marker='login').click()
+
+
+async def test_board_needs_a_login_and_a_wrong_password_says_so(user: User):
+    await user.open('/admin')
+    await user.should_see(marker='login')
+    await _login(user, 'admin', 'salah-sandi')
+    await user.should_see('Nama pengguna atau kata sandi salah.')
+    await _login(user, 'admin', 'rahasia-admin-123')
+    await user.should_see(marker='queue')
+
+
+async def test_ten_failures_lock_the_username(user: User, monkeypatch):
+    async def no_sleep(_seconds):
+        return None
+    monkeypatch.setattr(auth, '_pause', no_sleep)
+    for _ in range(10):
+        await _login(user, 'admin', 'salah-sandi')
+        error = user.find(marker='login-error').elements.pop()
+        await factories.eventually(lambda error=error: 'salah.' in error.text)
+    await _login(user, 'admin', 'rahasia-admin-123')
+    await user.should_see('Terlalu banyak percobaan masuk yang gagal')
+
+
+async def test_submitted_complaint_appears_on_an_open_board(user: User, create_user):
+    await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
+    await _login(user, 'dpupr')
+    await user.should_see(marker='queue')
+    citizen = create_user()
+    await citizen.open('/')
+    result = await factories.submit(title='Aduan dari warga lain')
+    await user.should_see(result.code, retries=20)
+
+
+async def test_opd_admin_gets_not_found_for_another_opds_complaint(user: User):
+    await auth.create_user(username='dinkes', password=PASSWORD, role='opd_admin', agency_code='DINKES')
+    result = await factories.submit()
+    await _login(user, 'dinkes')
+    await user.should_see(marker='queue')
+    await user.open(f'/admin/aduan/{result.code}')
+    await user.should_see('Aduan tidak ditemukan')
+    await user.should_not_see(result.view.title)
+
+
+async def test_admin_responds_and_contact_opening_is_logged(user: User):
+    await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
+    result = await factories.submit(privacy=Privacy.RAHASIA)
+    await _login(user, 'dpupr')
+    await user.should_see(marker='queue')
+    await user.open(f'/admin/aduan/{result.code}')
+    await user.should_see('Lubang besar di tengah jalan')
+    user.find(marker='show-contact').click()
+    await user.should_see('0812-3456-7890')
+    assert {r.what for r in await AccessLog.all()} == {'rahasia', 'contact'}
+    user.find(marker='message').type('Tim kami akan meninjau lokasi besok pagi.')
+    user.find(marker='action-respond').click()
+    await user.should_see('Sudah direspons', retries=20)
+
+
+async def test_two_admins_racing_the_second_is_told_and_keeps_the_text(user: User, create_user):
+    await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
+    result = await factories.submit()
+    other = create_user()
+    for person in (user, other):
+        await _login(person, 'dpupr' if person is user else 'admin',
+                     PASSWORD if person is user else 'rahasia-admin-123')
+        await person.should_see(marker='queue')
+        await person.open(f'/admin/aduan/{result.code}')
+    other.find(marker='message').type('Catatan yang sedang ditulis.')
+    user.find(marker='message').type('Respons pertama.')
+    user.find(marker='action-respond').click()
+    await other.should_see('baru saja diubah oleh dpupr', retries=20)
+    await other.should_see('Respons pertama.')
+    assert other.find(marker='message').elements.pop().value == 'Catatan yang sedang ditulis.'
