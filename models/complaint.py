@@ -77,7 +77,7 @@ class SlaClock(Model):
 
     class Meta:
         table = 'sla_clock'
-        indexes = (('stopped_at', 'due_at'), ('stopped_at', 'at_risk_due_at'))
+        indexes = (('stopped_at', 'due_at'), ('stopped_at', 'at_risk_due_at'), ('complaint_id', 'kind'))
 
 
 class TimelineEvent(Model):
@@ -94,6 +94,7 @@ class TimelineEvent(Model):
     class Meta:
         table = 'timeline_event'
         ordering = ('created_at', 'id')
+        indexes = (('complaint_id', 'created_at'),)
 
 
 class Attachment(Model):
@@ -114,3 +115,4 @@ class Attachment(Model):
 
     class Meta:
         table = 'attachment'
+        indexes = (('complaint_id', 'is_public'),)

@@ -5,7 +5,8 @@ Pages and the Open311 API both call these functions; neither touches models dire
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -92,10 +93,31 @@ class Lookup:
     pin_wrong: bool
 
 
+_REFERENCE_TTL = 30.0  # seconds: an edited category or kecamatan shows on the form within this
+_reference: dict[str, tuple[float, list]] = {}
+
+
+async def _cached(name: str, load: Callable[[], Awaitable[list]]) -> list:
+    """Reference lists every form page needs, read from the database at most every few seconds."""
+    now = time.monotonic()
+    hit = _reference.get(name)
+    if hit is None or now - hit[0] > _REFERENCE_TTL:
+        hit = _reference[name] = (now, await load())
+    return hit[1]
+
+
+def forget_reference_data() -> None:
+    """Drop the cached lists (after a supervisor edits categories, OPDs or kecamatan)."""
+    _reference.clear()
+
+
 async def active_categories() -> list[tuple[int, str, str]]:
     """(id, name, description) of the categories citizens may pick, in display order."""
-    rows = await Category.filter(active=True).order_by('sort_order', 'name').values_list('id', 'name', 'description')
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    async def load() -> list:
+        rows = await Category.filter(active=True).order_by('sort_order', 'name').values_list(
+            'id', 'name', 'description')
+        return [tuple(row) for row in rows]
+    return await _cached('categories', load)
 
 
 async def agencies() -> list[tuple[int, str]]:
@@ -104,7 +126,9 @@ async def agencies() -> list[tuple[int, str]]:
 
 
 async def districts() -> list[tuple[int, str]]:
-    return [tuple(row) for row in await District.all().order_by('name').values_list('id', 'name')]  # type: ignore[misc]
+    async def load() -> list:
+        return [tuple(row) for row in await District.all().order_by('name').values_list('id', 'name')]
+    return await _cached('districts', load)
 
 
 async def submit(*, category_id: int | None, description: str, title: str | None = None,
@@ -123,10 +147,7 @@ async def submit(*, category_id: int | None, description: str, title: str | None
     complaint it made before, with a new PIN, instead of a second one. ``client_address`` counts
     against the submission limit. Raises ValidationFailed (per-field messages) or RateLimited.
     """
-    if idempotency_key:
-        replayed = await _replay(idempotency_key)
-        if replayed is not None:
-            return replayed
+    # A repeated idempotency key is caught by its unique index at insert time (no extra read here)
     if client_address is not None:
         wait = limits.submissions.retry_after(client_address)
         if wait:

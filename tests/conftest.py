@@ -10,7 +10,7 @@ os.environ['LAPOR_ADMIN_PASSWORD'] = 'rahasia-admin-123'
 
 import pytest
 
-from services import clock, db, limits
+from services import clock, complaints, db, limits
 from services.settings import settings
 from tests import factories  # noqa: F401
 
@@ -18,6 +18,7 @@ from tests import factories  # noqa: F401
 @pytest.fixture(autouse=True)
 def _clean_state():
     clock.reset()
+    complaints.forget_reference_data()  # each test has a fresh database
     limits.configure(submit=(settings.submit_limit, settings.submit_window),
                      lookup=(settings.lookup_fail_limit, settings.lookup_fail_window),
                      upload=(settings.upload_limit, settings.upload_window))

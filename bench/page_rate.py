@@ -1,0 +1,62 @@
+"""Pages of ``/`` served per second to 20 concurrent clients, beside the bare page ``/bench/bare``.
+
+Each GET builds the page in Python (a NiceGUI client with its elements) and returns its HTML;
+no websocket follows, so every built client stays in memory until NiceGUI prunes clients that never
+connected (after 60 s). The two pages are measured in alternating slices so both see the same heap
+and the same machine load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from . import load
+from .process import Cost, Server, observed
+from .table import Row
+
+TARGET_RATIO = 0.8
+
+
+def measure(server: Server, *, clients: int = 20, seconds: float = 10.0, slices: int = 4,
+            warmup: float = 1.5) -> list[Row]:
+    return asyncio.run(_measure(server, clients=clients, seconds=seconds, slices=slices, warmup=warmup))
+
+
+async def _measure(server: Server, *, clients: int, seconds: float, slices: int, warmup: float) -> list[Row]:
+    pages = {
+        'app': (f'{server.base_url}/', lambda body: b'Sampaikan aduan Anda' in body),
+        'bare': (f'{server.base_url}/bench/bare', lambda body: b'Kirim aduan' in body),
+    }
+    # Each client keeps its session cookie, as a browser reloading the page would
+    for url, check in pages.values():
+        await load.run(lambda _, url=url: url, clients=clients, duration=warmup, check=check)
+    results: dict[str, list[load.Result]] = {kind: [] for kind in pages}
+    cost = {kind: Cost() for kind in pages}
+    for n in range(slices):
+        for kind in (('bare', 'app') if n % 2 == 0 else ('app', 'bare')):
+            url, check = pages[kind]
+            result = await observed(server, cost[kind], load.run(
+                lambda _, url=url: url, clients=clients, duration=seconds / slices, check=check))
+            if result.errors:
+                raise RuntimeError(f'{url}: {result.errors} failed requests, first: {result.first_error}')
+            results[kind].append(result)
+    pooled = {kind: load.Result([x for r in rs for x in r.latencies], sum(r.elapsed for r in rs), 0)
+              for kind, rs in results.items()}
+    app, bare = pooled['app'], pooled['bare']
+    floor = f'/bench/bare, {clients} clients'
+    rows = [
+        Row(f'GET / pages served, {clients} clients, {seconds:.0f} s', app.rate, 'pages/s', bare.rate, floor,
+            f'>= {TARGET_RATIO}x floor', app.rate >= TARGET_RATIO * bare.rate),
+        Row('  same, p99', app.percentile(99), 'ms', bare.percentile(99), floor),
+        Row('  same, server CPU per page', cost['app'].cpu / app.count * 1000, 'ms',
+            cost['bare'].cpu / bare.count * 1000, '/bench/bare'),
+        Row(f'  same, server GC pauses (longest {cost["app"].gc_longest_ms:.0f} ms; '
+            f'floor {cost["bare"].gc_longest_ms:.0f} ms)', cost['app'].gc_ms / cost['app'].wall / 10, '% of time',
+            cost['bare'].gc_ms / cost['bare'].wall / 10, '/bench/bare'),
+    ]
+    rss = server.rss_mb()
+    if rss is not None:
+        clients_alive = server.take_stats()['clients']
+        rows.append(Row(f'server RSS after {app.count + bare.count:,} pages ({clients_alive:,} NiceGUI clients alive)',
+                        rss, 'MB'))
+    return rows
