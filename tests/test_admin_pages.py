@@ -27,9 +27,9 @@ async def test_board_needs_a_login_and_a_wrong_password_says_so(user: User):
     await user.open('/admin')
     await user.should_see(marker='login')
     await _login(user, 'admin', 'salah-sandi')
-    await user.should_see('Nama pengguna atau kata sandi salah.')
+    await user.should_see('Nama pengguna atau kata sandi salah.', retries=30)
     await _login(user, 'admin', 'rahasia-admin-123')
-    await user.should_see(marker='queue')
+    await user.should_see(marker='queue', retries=30)
 
 
 async def test_ten_failures_lock_the_username(user: User, monkeypatch):
@@ -41,13 +41,13 @@ async def test_ten_failures_lock_the_username(user: User, monkeypatch):
         error = user.find(marker='login-error').elements.pop()
         await factories.eventually(lambda error=error: 'salah.' in error.text)
     await _login(user, 'admin', 'rahasia-admin-123')
-    await user.should_see('Terlalu banyak percobaan masuk yang gagal')
+    await user.should_see('Terlalu banyak percobaan masuk yang gagal', retries=30)
 
 
 async def test_submitted_complaint_appears_on_an_open_board(user: User, create_user):
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
     await _login(user, 'dpupr')
-    await user.should_see(marker='queue')
+    await user.should_see(marker='queue', retries=30)
     citizen = create_user()
     await citizen.open('/')
     result = await factories.submit(title='Aduan dari warga lain')
@@ -58,7 +58,7 @@ async def test_opd_admin_gets_not_found_for_another_opds_complaint(user: User):
     await auth.create_user(username='dinkes', password=PASSWORD, role='opd_admin', agency_code='DINKES')
     result = await factories.submit()
     await _login(user, 'dinkes')
-    await user.should_see(marker='queue')
+    await user.should_see(marker='queue', retries=30)
     await user.open(f'/admin/aduan/{result.code}')
     await user.should_see('Aduan tidak ditemukan')
     await user.should_not_see(result.view.title)
@@ -68,11 +68,11 @@ async def test_admin_responds_and_contact_opening_is_logged(user: User):
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
     result = await factories.submit(privacy=Privacy.RAHASIA)
     await _login(user, 'dpupr')
-    await user.should_see(marker='queue')
+    await user.should_see(marker='queue', retries=30)
     await user.open(f'/admin/aduan/{result.code}')
     await user.should_see('Lubang besar di tengah jalan')
     user.find(marker='show-contact').click()
-    await user.should_see('0812-3456-7890')
+    await user.should_see('0812-3456-7890', retries=30)
     assert {r.what for r in await AccessLog.all()} == {'rahasia', 'contact'}
     user.find(marker='message').type('Tim kami akan meninjau lokasi besok pagi.')
     user.find(marker='action-respond').click()
@@ -86,7 +86,7 @@ async def test_two_admins_racing_the_second_is_told_and_keeps_the_text(user: Use
     for person in (user, other):
         await _login(person, 'dpupr' if person is user else 'admin',
                      PASSWORD if person is user else 'rahasia-admin-123')
-        await person.should_see(marker='queue')
+        await person.should_see(marker='queue', retries=30)
         await person.open(f'/admin/aduan/{result.code}')
     other.find(marker='message').type('Catatan yang sedang ditulis.')
     user.find(marker='message').type('Respons pertama.')

@@ -27,7 +27,7 @@ async def test_valid_complaint_shows_code_pin_and_promise(user: User):
     await _fill(user)
     user.find(marker='consent').elements.pop().value = True
     user.find(marker='submit').click()
-    await user.should_see(marker='code')
+    await user.should_see(marker='code', retries=30)
     code = user.find(marker='code').elements.pop().text
     assert code.startswith('WSB-')
     await user.should_see(marker='pin')
@@ -41,7 +41,7 @@ async def test_bad_fields_get_messages_and_keep_what_was_typed(user: User):
     await user.open('/')
     await _fill(user, description='terlalu pendek', reporter_phone='12345')
     user.find(marker='submit').click()
-    await user.should_see(marker='form-error')
+    await user.should_see(marker='form-error', retries=30)
     await factories.eventually(lambda: bool(user.find(marker='description').elements.pop().error))
     description = user.find(marker='description').elements.pop()
     phone = user.find(marker='reporter_phone').elements.pop()
@@ -59,7 +59,7 @@ async def test_double_tap_creates_one_complaint(user: User):
     user.find(marker='consent').elements.pop().value = True
     user.find(marker='submit').click()
     user.find(marker='submit').click()
-    await user.should_see(marker='code')
+    await user.should_see(marker='code', retries=30)
     assert await complaints.Complaint.all().count() == 1
 
 
@@ -69,12 +69,12 @@ async def test_submission_limit_shows_a_clear_message(user: User):
     await _fill(user)
     user.find(marker='consent').elements.pop().value = True
     user.find(marker='submit').click()
-    await user.should_see(marker='code')
+    await user.should_see(marker='code', retries=30)
     await user.open('/')
     await _fill(user)
     user.find(marker='consent').elements.pop().value = True
     user.find(marker='submit').click()
-    await user.should_see('Terlalu banyak aduan dari perangkat ini')
+    await user.should_see('Terlalu banyak aduan dari perangkat ini', retries=30)
     assert user.find(marker='title').elements.pop().value == 'Lampu jalan mati'
     assert await complaints.Complaint.all().count() == 1
 

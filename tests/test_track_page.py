@@ -52,7 +52,7 @@ async def test_rahasia_opens_with_the_right_pin_and_refuses_a_wrong_one(user: Us
     await user.should_not_see('Lubang besar di tengah jalan')
     user.find(marker='pin').clear().type(result.pin)
     user.find(marker='unlock').click()
-    await user.should_see('Lubang besar di tengah jalan')
+    await user.should_see('Lubang besar di tengah jalan', retries=30)
     await user.open(f'/lacak/{result.code}')  # a link opened later asks for the PIN again
     await user.should_not_see('Lubang besar di tengah jalan')
 
@@ -62,7 +62,7 @@ async def test_lookup_form_reads_loose_codes_and_goes_to_the_complaint(user: Use
     await user.open('/lacak')
     user.find(marker='code').type(result.code.lower().replace('-', ''))
     user.find(marker='lookup').click()
-    await user.should_see(result.code)
+    await user.should_see(result.code, retries=30)
     await user.should_see('Jalan berlubang di depan SD')
 
 
@@ -72,7 +72,7 @@ async def test_lookup_form_with_pin_unlocks_rahasia(user: User):
     user.find(marker='code').type(result.code)
     user.find(marker='pin').type(result.pin)
     user.find(marker='lookup').click()
-    await user.should_see('Lubang besar di tengah jalan')
+    await user.should_see('Lubang besar di tengah jalan', retries=30)
 
 
 async def test_unknown_code_says_so(user: User):
