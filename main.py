@@ -13,7 +13,7 @@ from nicegui import app, ui
 from api import files, open311
 from components import frame
 from pages import admin_complaint, board, login, submit, track
-from services import auth, db, scheduler
+from services import db, scheduler
 from services.settings import settings
 
 db.register(app)
@@ -36,10 +36,6 @@ async def _startup() -> None:
     # whose pauses otherwise set the tail latency of every request (measured in make bench)
     gc.collect()
     gc.freeze()
-    password = await auth.ensure_first_supervisor()
-    if password:
-        print(f'Akun supervisor "admin" dibuat dengan kata sandi: {password}  (simpan, hanya ditampilkan sekali)',
-              flush=True)
 
 
 app.on_startup(_startup)

@@ -55,9 +55,19 @@ async def open_database(db_url: str | None = None) -> AsyncIterator[None]:
                                             'PRAGMA foreign_keys=ON;')
         await migrate()
         await seed.seed_reference_data()
+        await _first_supervisor()
         yield
     finally:
         await Tortoise.close_connections()
+
+
+async def _first_supervisor() -> None:
+    from . import auth  # noqa: PLC0415  (auth needs the models this module sets up)
+
+    password = await auth.ensure_first_supervisor()
+    if password:  # the one time it is shown: on the console of whoever started the app first
+        print(f'Akun supervisor "admin" dibuat dengan kata sandi: {password}  (simpan, hanya ditampilkan sekali)',
+              flush=True)
 
 
 def register(app: Any) -> None:
