@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from models import OPEN_STATUSES
 from services import apikeys, attachments, complaints
 from services.clock import LOCAL_ZONE
 from services.complaints import Channel, ClockKind, Privacy, PublicSummary, Status
@@ -19,9 +20,8 @@ from services.settings import settings
 
 router = APIRouter(prefix='/open311/v2')
 
-OPEN = [s for s in Status if s in {Status.BARU, Status.DIDISPOSISIKAN, Status.DIRESPONS, Status.DITINDAKLANJUTI,
-                                   Status.MENUNGGU_PELAPOR}]
-CLOSED = [s for s in Status if s not in OPEN]
+OPEN = [s for s in Status if s in OPEN_STATUSES]
+CLOSED = [s for s in Status if s not in OPEN_STATUSES]
 
 # Open311 field names for the service's own
 _FIELDS = {'category': 'service_code', 'description': 'description', 'reporter_phone': 'phone',

@@ -36,6 +36,7 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from .process import stop
 from .table import Row, print_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -277,12 +278,7 @@ def _serve(command: list[str], *, env: dict[str, str], timeout: float = 30.0) ->
                     time.sleep(0.2)
             yield base_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def main() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from services import clock
@@ -38,3 +39,8 @@ def wib_time(moment: datetime) -> str:
     if local.date() == today.date():
         return f'pukul {local:%H.%M} {settings.timezone_label} hari ini'
     return wib(moment)
+
+
+def escape(text: str) -> str:
+    """Text safe to place inside hand-written HTML."""
+    return html.escape(text, quote=True)

@@ -14,6 +14,8 @@ from nicegui import ui
 
 from services.settings import settings
 
+from .design import escape
+
 STATIC_DIR = Path(__file__).parent.parent / 'static'
 CSS_VERSION = hashlib.sha256((STATIC_DIR / 'lapor.css').read_bytes()).hexdigest()[:10]
 
@@ -45,11 +47,7 @@ def frame():
 def admin_frame(actor_name: str, role_label: str):
     """The staff header (who is signed in, the board, sign out) and a wide content column."""
     ui.html(f'<header class="lapor-header"><a href="/admin" class="lapor-brand">{settings.app_name}'
-            f'<small>Papan aduan petugas</small></a><nav>{_escape(actor_name)} ({role_label}) · '
+            f'<small>Papan aduan petugas</small></a><nav>{escape(actor_name)} ({role_label}) · '
             '<a href="/logout">Keluar</a></nav></header>', sanitize=False)
     with ui.element('main').classes('lapor-admin') as main:
         yield main
-
-
-def _escape(text: str) -> str:
-    return text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')

@@ -6,7 +6,7 @@ from fastapi import Request
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
-from components.design import STATUS_COLOURS, wib
+from components.design import STATUS_COLOURS, escape, wib
 from components.fields import text_input
 from components.frame import frame
 from components.sla_countdown import SlaCountdown
@@ -140,7 +140,7 @@ class _TrackView:
         self.locked_card.set_visibility(not view.content_visible)
         self.timeline_card.set_visibility(view.content_visible)
         if view.content_visible:
-            self.title.content = f'<h2>{_escape(view.title or "")}</h2>' if view.title else ''
+            self.title.content = f'<h2>{escape(view.title or "")}</h2>' if view.title else ''
             self.place.text = ', '.join(p for p in (view.village, f'Kec. {view.district_name}'
                                                     if view.district_name else None) if p)
             self.description.text = view.description or ''
@@ -166,7 +166,3 @@ class _TrackView:
             return
         self.pin_ok = True
         self.show(found.view)
-
-
-def _escape(text: str) -> str:
-    return text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')

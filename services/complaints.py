@@ -278,12 +278,9 @@ async def public_view(complaint_id: int) -> PublicView:
     return view
 
 
-async def public_view_by_key(key: str | None, *, complaint_id: int | None = None,
-                             idempotency_key: str | None = None) -> PublicView | None:
-    """The full public projection of one complaint (before any PIN rule), or None."""
-    query = Complaint.filter(code_key=key) if key else (
-        Complaint.filter(id=complaint_id) if complaint_id is not None else Complaint.filter(
-            idempotency_key=idempotency_key))
+async def public_view_by_key(key: str | None, *, complaint_id: int | None = None) -> PublicView | None:
+    """The full public projection of one complaint (by code key or id, before any PIN rule), or None."""
+    query = Complaint.filter(code_key=key) if key else Complaint.filter(id=complaint_id)
     complaint = await query.select_related('category', 'agency', 'district').first()
     if complaint is None:
         return None
