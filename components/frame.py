@@ -44,10 +44,13 @@ def frame():
 
 
 @contextmanager
-def admin_frame(actor_name: str, role_label: str):
-    """The staff header (who is signed in, the board, sign out) and a wide content column."""
+def admin_frame(actor_name: str, role_label: str, *, supervisor: bool = False):
+    """The staff header (who is signed in, the board, settings for supervisors, sign out) and a wide column."""
+    links = '<a href="/admin">Papan</a> · '
+    if supervisor:
+        links += '<a href="/admin/pengaturan">Pengaturan</a> · '
     ui.html(f'<header class="lapor-header"><a href="/admin" class="lapor-brand">{settings.app_name}'
-            f'<small>Papan aduan petugas</small></a><nav>{escape(actor_name)} ({role_label}) · '
+            f'<small>Papan aduan petugas</small></a><nav>{links}{escape(actor_name)} ({role_label}) · '
             '<a href="/logout">Keluar</a></nav></header>', sanitize=False)
     with ui.element('main').classes('lapor-admin') as main:
         yield main

@@ -15,7 +15,7 @@ from services.complaints_labels import CLOCK_LABELS, ROLE_LABELS, STATUS_LABELS
 from services.errors import DomainError, NotFound
 from services.settings import settings
 from services.staff_view import StaffDetail
-from services.workflow import Action, Actor, Conflict, Status, act
+from services.workflow import Action, Actor, Conflict, Role, Status, act
 
 from . import session
 
@@ -34,7 +34,7 @@ def create() -> None:
         actor = await session.require_actor(f'/admin/aduan/{code}')
         if actor is None:
             return
-        with admin_frame(actor.name, ROLE_LABELS[actor.role]):
+        with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR):
             key = complaints.code_key_of(code)
             try:
                 detail = await staff_view.detail(actor, key or '')

@@ -28,7 +28,7 @@ def create() -> None:
         actor = await session.require_actor('/admin')
         if actor is None:
             return
-        with admin_frame(actor.name, ROLE_LABELS[actor.role]):
+        with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR):
             board_view = _Board(actor)
             await board_view.load()
 
