@@ -58,6 +58,7 @@ class EventKind(StrEnum):
     FOLLOW_UP = 'follow_up'
     WAITING = 'waiting'
     RESOLVED = 'resolved'
+    REOPENED = 'reopened'
     NOTE = 'note'
     SLA_AT_RISK = 'sla_at_risk'
     SLA_BREACHED = 'sla_breached'

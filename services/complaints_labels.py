@@ -36,6 +36,7 @@ EVENT_LABELS = {
     EventKind.FOLLOW_UP: 'Tindak lanjut',
     EventKind.WAITING: 'Menunggu pelapor',
     EventKind.RESOLVED: 'Selesai',
+    EventKind.REOPENED: 'Dibuka kembali',
     EventKind.NOTE: 'Catatan',
     EventKind.SLA_AT_RISK: 'Batas waktu mendekat',
     EventKind.SLA_BREACHED: 'Batas waktu terlampaui',

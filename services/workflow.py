@@ -8,7 +8,7 @@ changes in one transaction guarded by the complaint's version, then emits ``upda
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -133,6 +133,47 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
                            'perubahannya. Tulisan Anda tidak hilang.')
         await _write_events(actor, complaint, action, target=target, message=message, agency=agency, now=now)
         await _move_clocks(complaint, action, now)
+        await sla.refresh_deadlines(complaint.id)
+    return await complaints.publish_change(complaint.id)
+
+
+REOPEN_DAYS = 7
+
+
+async def reopen(*, code_key: str, reason: str) -> complaints.PublicView:
+    """The reporter reopens a resolved complaint: once, within 7 days of its resolution, with a reason.
+
+    The complaint goes back to follow-up and gets a new resolution clock with its category's window,
+    counted from now; the earlier clock stays on record with its outcome. Whoever calls this has
+    already proved to be the reporter (code and PIN); this checks only the complaint's state.
+    """
+    complaint = await Complaint.get_or_none(code_key=code_key).select_related('category')
+    if complaint is None:
+        raise NotFound('Aduan tidak ditemukan.')
+    reason = clean_text(reason)
+    if not reason:
+        raise DomainError('Tuliskan alasan Anda membuka kembali aduan ini.')
+    if complaint.status != Status.SELESAI:
+        raise DomainError('Hanya aduan yang sudah selesai yang dapat dibuka kembali.')
+    resolution_clocks = await SlaClock.filter(complaint_id=complaint.id, kind=ClockKind.RESOLUTION).order_by(
+        '-started_at')
+    if len(resolution_clocks) > 1:
+        raise DomainError('Aduan ini sudah pernah dibuka kembali. Silakan kirim aduan baru bila masalahnya belum '
+                          'tuntas.')
+    now = clock.now()
+    resolved_at = resolution_clocks[0].stopped_at if resolution_clocks else None
+    if resolved_at is not None and now - resolved_at > timedelta(days=REOPEN_DAYS):
+        raise DomainError(f'Aduan hanya dapat dibuka kembali dalam {REOPEN_DAYS} hari setelah selesai.')
+    async with in_transaction():
+        changed = await Complaint.filter(id=complaint.id, version=complaint.version).update(
+            status=Status.DITINDAKLANJUTI, version=complaint.version + 1, updated_by='Pelapor', updated_at=now)
+        if not changed:
+            raise Conflict('Aduan ini baru saja diubah. Silakan coba lagi.')
+        await TimelineEvent.create(complaint_id=complaint.id, kind=EventKind.REOPENED, status=Status.DITINDAKLANJUTI,
+                                   is_public=True, message=f'Pelapor membuka kembali aduan: {reason}',
+                                   actor='Pelapor', created_at=now)
+        fresh = sla.new_clock(complaint.category, ClockKind.RESOLUTION, now, complaint_id=complaint.id)
+        await fresh.save()
         await sla.refresh_deadlines(complaint.id)
     return await complaints.publish_change(complaint.id)
 

@@ -218,3 +218,50 @@ async def test_working_hours_calendar_skips_the_weekend_and_a_public_holiday():
     result = await factories.submit()
     due = result.view.clock(ClockKind.FIRST_RESPONSE).due_at
     assert due == datetime(2026, 12, 28, 1, 30, tzinfo=UTC)  # Monday 08:30 WIB
+
+
+async def test_reopen_starts_a_new_resolution_clock_and_keeps_the_old_one():
+    people = await actors()
+    clock.freeze(T0)
+    result = await _in_state(Status.SELESAI)
+    key = result.view.code_key
+    with pytest.raises(DomainError, match='alasan'):
+        await workflow.reopen(code_key=key, reason='   ')
+    clock.advance(timedelta(days=3))
+    view = await workflow.reopen(code_key=key, reason='Lubangnya muncul lagi setelah hujan.')
+    assert view.status == Status.DITINDAKLANJUTI
+    clocks = await SlaClock.filter(complaint__code_key=key, kind=ClockKind.RESOLUTION).order_by('started_at')
+    assert [c.outcome for c in clocks] == [ClockOutcome.MET, None]
+    assert clocks[1].started_at == clock.now() and clocks[1].due_at == clock.now() + timedelta(days=7)
+    assert view.clock(ClockKind.RESOLUTION).due_at == clocks[1].due_at  # the page shows the new clock
+    assert (await Complaint.get(code_key=key)).next_due_at == clocks[1].due_at  # and the board sorts by it
+    events = await TimelineEvent.filter(complaint__code_key=key, kind='reopened', is_public=True)
+    assert 'muncul lagi' in events[0].message
+    # the new clock runs its own course: at risk, then breached, recorded once
+    breach = await sla_engine.record_due_transitions(clock.now() + timedelta(days=8))
+    assert {(t.kind, t.what) for t in breach} == {(ClockKind.RESOLUTION, 'at_risk'), (ClockKind.RESOLUTION, 'breached')}
+    # resolved again, it cannot be reopened a second time
+    version = (await Complaint.get(code_key=key)).version
+    await workflow.act(people['dpupr'], code_key=key, action=Action.RESOLVE, expected_version=version,
+                       message='Sudah ditambal ulang.')
+    with pytest.raises(DomainError, match='sudah pernah dibuka kembali'):
+        await workflow.reopen(code_key=key, reason='Masih rusak.')
+
+
+@pytest.mark.parametrize('status', [s for s in STATES if s != Status.SELESAI])
+async def test_only_a_resolved_complaint_can_be_reopened(status):
+    result = await _in_state(status)
+    before = await Complaint.get(code_key=result.view.code_key)
+    with pytest.raises(DomainError):
+        await workflow.reopen(code_key=result.view.code_key, reason='Belum beres.')
+    after = await Complaint.get(code_key=result.view.code_key)
+    assert (after.status, after.version) == (before.status, before.version)
+
+
+async def test_reopen_is_refused_more_than_seven_days_after_resolution():
+    clock.freeze(T0)
+    result = await _in_state(Status.SELESAI)
+    clock.advance(timedelta(days=7, minutes=1))
+    with pytest.raises(DomainError, match='7 hari'):
+        await workflow.reopen(code_key=result.view.code_key, reason='Rusak lagi.')
+    assert await SlaClock.filter(complaint__code_key=result.view.code_key, kind=ClockKind.RESOLUTION).count() == 1
