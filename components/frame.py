@@ -10,11 +10,12 @@ import hashlib
 from contextlib import contextmanager
 from pathlib import Path
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 
 from services.settings import settings
 
 from .design import escape
+from .notification_bell import NotificationBell
 
 STATIC_DIR = Path(__file__).parent.parent / 'static'
 CSS_VERSION = hashlib.sha256((STATIC_DIR / 'lapor.css').read_bytes()).hexdigest()[:10]
@@ -44,13 +45,21 @@ def frame():
 
 
 @contextmanager
-def admin_frame(actor_name: str, role_label: str, *, supervisor: bool = False):
-    """The staff header (who is signed in, the board, settings for supervisors, sign out) and a wide column."""
-    links = '<a href="/admin">Papan</a> · '
-    if supervisor:
-        links += '<a href="/admin/pengaturan">Pengaturan</a> · '
-    ui.html(f'<header class="lapor-header"><a href="/admin" class="lapor-brand">{settings.app_name}'
-            f'<small>Papan aduan petugas</small></a><nav>{links}{escape(actor_name)} ({role_label}) · '
-            '<a href="/logout">Keluar</a></nav></header>', sanitize=False)
+def admin_frame(actor_name: str, role_label: str, *, supervisor: bool = False, user_id: int | None = None):
+    """The staff header (the board, settings for supervisors, notices, who is signed in, sign out) and a
+    wide content column; yields the column. ``user_id`` shows that staff member's live notices."""
+    with ui.element('header').classes('lapor-header'):
+        ui.html(f'<a href="/admin" class="lapor-brand">{settings.app_name}<small>Papan aduan petugas</small></a>',
+                sanitize=False, tag='span')
+        with ui.element('nav').classes('lapor-staff-nav'):
+            links = '<a href="/admin">Papan</a>'
+            if supervisor:
+                links += '<a href="/admin/pengaturan">Pengaturan</a>'
+            ui.html(links, sanitize=False, tag='span')
+            if user_id is not None:
+                bell = NotificationBell(user_id)
+                background_tasks.create(bell.refresh(), name='notice count')
+            ui.html(f'<span>{escape(actor_name)} ({role_label})</span><a href="/logout">Keluar</a>',
+                    sanitize=False, tag='span')
     with ui.element('main').classes('lapor-admin') as main:
         yield main

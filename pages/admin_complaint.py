@@ -34,7 +34,8 @@ def create() -> None:
         actor = await session.require_actor(f'/admin/aduan/{code}')
         if actor is None:
             return
-        with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR):
+        with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR,
+                         user_id=actor.user_id):
             key = complaints.code_key_of(code)
             try:
                 detail = await staff_view.detail(actor, key or '')

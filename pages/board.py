@@ -28,7 +28,8 @@ def create() -> None:
         actor = await session.require_actor('/admin')
         if actor is None:
             return
-        with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR):
+        with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR,
+                         user_id=actor.user_id):
             board_view = _Board(actor)
             await board_view.load()
 
@@ -121,6 +122,6 @@ class _Board:
             self.queue.upsert(row, is_new=news.kind == 'created')
             if news.kind == 'created':
                 with self.queue:  # a bus callback may run outside this page's slot
-                        ui.notify(f'Aduan baru {row["code"]}: {row["title"]}', position='top-right', icon='none')
+                    ui.notify(f'Aduan baru {row["code"]}: {row["title"]}', position='top-right', icon='none')
         else:
             self.queue.remove(row['id'])

@@ -26,6 +26,7 @@ class ComplaintNews:
 
 
 complaint_changed: Event[ComplaintNews] = Event()
+staff_notified: Event[frozenset[int]] = Event()  # the staff user ids that have a new in-app notice
 
 
 def publish(news: ComplaintNews) -> None:

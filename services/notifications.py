@@ -1,10 +1,22 @@
-"""In-app notifications for staff: written with the change that caused them."""
+"""In-app notifications for staff: written with the change that caused them, announced on the bus."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from models import Notification, Role, User
 
-from . import clock
+from . import clock, events
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    id: int
+    kind: str
+    message: str
+    created_at: datetime
+    code: str | None  # the complaint's code, for the link
 
 
 async def notify_supervisors(*, kind: str, message: str, complaint_id: int | None) -> int:
@@ -20,14 +32,24 @@ async def notify_agency(*, agency_id: int | None, kind: str, message: str, compl
 
 
 async def _create(user_ids: list[int], *, kind: str, message: str, complaint_id: int | None) -> int:
+    if not user_ids:
+        return 0
     now = clock.now()
     await Notification.bulk_create([Notification(user_id=uid, complaint_id=complaint_id, kind=kind,
                                                  message=message[:300], created_at=now) for uid in user_ids])
+    events.staff_notified.emit(frozenset(user_ids))
     return len(user_ids)
 
 
-async def unread(*, user_id: int, limit: int = 50) -> list[Notification]:
-    return await Notification.filter(user_id=user_id, read_at=None).order_by('-created_at').limit(limit)
+async def unread_count(*, user_id: int) -> int:
+    return await Notification.filter(user_id=user_id, read_at=None).count()
+
+
+async def unread(*, user_id: int, limit: int = 50) -> list[Notice]:
+    """The newest unread notices of one staff member."""
+    rows = await Notification.filter(user_id=user_id, read_at=None).order_by('-created_at', '-id').limit(
+        limit).values('id', 'kind', 'message', 'created_at', 'complaint__code')
+    return [Notice(r['id'], r['kind'], r['message'], r['created_at'], r['complaint__code']) for r in rows]
 
 
 async def mark_read(*, user_id: int) -> None:

@@ -1,0 +1,56 @@
+"""In-app notices: a breach tells the supervisors, an at-risk clock tells the OPD, live in the header."""
+
+from datetime import timedelta
+
+import pytest
+from nicegui.testing import User
+
+from models import Notification
+from models import User as StaffUser
+from services import auth, clock, notifications, sla_engine
+from tests import factories
+
+PASSWORD = 'sandi-panjang-1'
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle(monkeypatch):
+    monkeypatch.setattr(auth, 'throttle', auth.LoginThrottle())
+
+
+async def _login(user: User, username: str, password: str) -> None:
+    await user.open('/login')
+    user.find(marker='username').type(username)
+    user.find(marker='password').type(password)
+    user.find(marker='login').click()
+    await user.should_see(marker='queue', retries=30)
+
+
+def _bell_text(user: User) -> str:
+    return user.find(marker='notifications').elements.pop().text
+
+
+async def test_a_breach_shows_on_the_supervisors_header_live_and_can_be_cleared(user: User):
+    await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
+    result = await factories.submit()
+    await _login(user, 'admin', 'rahasia-admin-123')
+    assert _bell_text(user) == 'Pemberitahuan'
+    await sla_engine.record_due_transitions(clock.now() + timedelta(hours=3))  # at risk, then breached
+    await factories.eventually(lambda: _bell_text(user) == 'Pemberitahuan (1)')  # no reload
+    user.find(marker='notifications').click()
+    await user.should_see(f'{result.code}: batas respons awal terlampaui', retries=30)
+    user.find(marker='notices-read').click()
+    await factories.eventually(lambda: _bell_text(user) == 'Pemberitahuan')
+    admin = await StaffUser.get(username='admin')
+    assert await notifications.unread(user_id=admin.id) == []
+
+
+@pytest.mark.usefixtures('database')
+async def test_at_risk_goes_to_the_handling_opds_admins_only():
+    await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
+    await auth.create_user(username='dinkes', password=PASSWORD, role='opd_admin', agency_code='DINKES')
+    result = await factories.submit()  # a road complaint: DPUPR
+    await sla_engine.record_due_transitions(clock.now() + timedelta(minutes=100))  # at risk, not yet breached
+    by_user = {n.user.username: n.message for n in await Notification.all().prefetch_related('user')}
+    assert by_user == {'dpupr': f'{result.code}: batas respons awal tinggal kurang dari seperempat waktu.'}
+
