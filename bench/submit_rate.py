@@ -6,8 +6,8 @@ floor writes the same two rows the citizen cares about (the complaint and its fi
 event) as two autocommitted ``Model.create`` calls with nothing else: no validation, no code
 generation, no clocks, no transaction, no event.
 
-The service is called the way the web form calls it: with an idempotency key (one look-up before
-the insert) and a client address (the rate limiter, raised for the run by ``bench.__main__``).
+The service is called the way the web form calls it: with an idempotency key (kept unique by its index)
+and a client address (the rate limiter, raised for the run by ``bench.__main__``).
 """
 
 from __future__ import annotations

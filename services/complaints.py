@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -28,7 +29,7 @@ from models import (
     TimelineEvent,
 )
 
-from . import attachments, clock, codes, events, limits, rows, sla
+from . import attachments, clock, codes, events, limits, rows, sla, writes
 from .errors import DomainError, NotFound, RateLimited, ValidationFailed
 from .ratelimit import wait_text
 from .settings import settings
@@ -94,11 +95,12 @@ class Lookup:
 
 
 _REFERENCE_TTL = 30.0  # seconds: an edited category or kecamatan shows on the form within this
-_reference: dict[str, tuple[float, list]] = {}
+_reference: dict[str, tuple[float, Any]] = {}
 
 
-async def _cached(name: str, load: Callable[[], Awaitable[list]]) -> list:
-    """Reference lists every form page needs, read from the database at most every few seconds."""
+async def _cached(name: str, load: Callable[[], Awaitable[Any]]) -> Any:
+    """Reference data every form page and every submission needs, read from the database at most every
+    few seconds."""
     now = time.monotonic()
     hit = _reference.get(name)
     if hit is None or now - hit[0] > _REFERENCE_TTL:
@@ -118,6 +120,19 @@ async def active_categories() -> list[tuple[int, str, str]]:
             'id', 'name', 'description')
         return [tuple(row) for row in rows]
     return await _cached('categories', load)
+
+
+async def _routable_categories() -> dict[int, Category]:
+    """The active categories with their OPD, by id: what submit checks and routes by, without a query."""
+    async def load() -> dict[int, Category]:
+        return {category.id: category for category in await Category.filter(active=True).select_related('agency')}
+    return await _cached('categories-routed', load)
+
+
+async def _districts_by_id() -> dict[int, District]:
+    async def load() -> dict[int, District]:
+        return {district.id: district for district in await District.all()}
+    return await _cached('district-rows', load)
 
 
 async def agencies() -> list[tuple[int, str]]:
@@ -159,11 +174,10 @@ async def submit(*, category_id: int | None, description: str, title: str | None
         web=web, description=description, title=title, reporter_name=reporter_name, reporter_phone=reporter_phone,
         reporter_email=reporter_email, village=village, address=address, privacy=privacy, latitude=latitude,
         longitude=longitude, consent=consent)
-    category = await Category.get_or_none(id=category_id, active=True).select_related('agency') \
-        if category_id is not None else None
+    category = (await _routable_categories()).get(category_id) if category_id is not None else None
     if category is None:
         errors['category'] = 'Pilih kategori aduan.'
-    district = await District.get_or_none(id=district_id) if district_id is not None else None
+    district = (await _districts_by_id()).get(district_id) if district_id is not None else None
     if district is None and (web or district_id is not None):
         errors['district'] = 'Pilih kecamatan lokasi masalah.'
     photos = await _check_photos(photo_tokens, errors)
@@ -208,26 +222,20 @@ async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, cate
                  photos: list[attachments.StoredImage]) -> tuple[Complaint, list[SlaClock], TimelineEvent]:
     """Write the complaint, its two clocks, its first event and its photos in one transaction."""
     clocks = [sla.new_clock(category, kind, reported_at) for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
-    async with in_transaction():
-        complaint = await Complaint.create(
-            code=code, code_key=key, pin_hash=codes.hash_pin(pin, key), channel=channel, source=source,
-            idempotency_key=idempotency_key or None, category=category, agency=category.agency, status=status,
-            privacy=fields.privacy, title=fields.title, description=fields.description, district=district,
-            village=fields.village, address=fields.address, latitude=fields.latitude, longitude=fields.longitude,
-            reporter_name=fields.reporter_name, reporter_phone=fields.phone, reporter_email=fields.email,
-            reported_at=reported_at, next_due_at=min(c.due_at for c in clocks),
-            next_risk_at=min(c.at_risk_due_at for c in clocks))
-        for sla_clock in clocks:
-            sla_clock.complaint = complaint
-            await sla_clock.save()
-        event = await TimelineEvent.create(
-            complaint=complaint, kind=EventKind.SUBMITTED, status=status, is_public=True, actor='Sistem',
-            created_at=reported_at,
-            message=_arrival_message(channel, category.agency.name if category.agency else None))
-        if photos:
-            await Attachment.bulk_create([
-                Attachment(complaint=complaint, sha256=p.sha256, content_type='image/jpeg', size=p.size,
-                           width=p.width, height=p.height) for p in photos])
+    complaint = Complaint(
+        code=code, code_key=key, pin_hash=codes.hash_pin(pin, key), channel=channel, source=source,
+        idempotency_key=idempotency_key or None, category=category, agency=category.agency, status=status,
+        privacy=fields.privacy, title=fields.title, description=fields.description, district=district,
+        village=fields.village, address=fields.address, latitude=fields.latitude, longitude=fields.longitude,
+        reporter_name=fields.reporter_name, reporter_phone=fields.phone, reporter_email=fields.email,
+        reported_at=reported_at, next_due_at=min(c.due_at for c in clocks),
+        next_risk_at=min(c.at_risk_due_at for c in clocks))
+    event = TimelineEvent(kind=EventKind.SUBMITTED, status=status, is_public=True, actor='Sistem',
+                          created_at=reported_at,
+                          message=_arrival_message(channel, category.agency.name if category.agency else None))
+    stored_photos = [Attachment(sha256=p.sha256, content_type='image/jpeg', size=p.size, width=p.width,
+                                height=p.height) for p in photos]
+    await writes.insert_family(complaint, [*clocks, event, *stored_photos], link='complaint')
     return complaint, clocks, event
 
 
