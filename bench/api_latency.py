@@ -1,5 +1,12 @@
 """``GET /open311/v2/requests/<code>.json`` latency under 50 concurrent clients, beside a trivial route.
 
+Two shapes of load. Paced: 50 clients share a steady request rate, and latency counts from when each
+request was due; this is what a partner's pollers look like, and the 20 ms target applies to it.
+Back-to-back: each of the 50 clients sends its next request the moment the last is answered, which
+measures throughput; its latency is clients / throughput by Little's law (50 / 1,500 req/s is 33 ms
+for the trivial route itself), so no route of a one-process Python server on this machine can meet a
+20 ms p99 there, and that row carries no target.
+
 The floor is ``/bench/ping`` (bench/server.py): a bare FastAPI route in the same process, behind the
 same NiceGUI middleware, under the same load. The two are measured in alternating rounds so a
 change in the machine's load touches both alike, and the server's CPU time is read per round.
@@ -38,7 +45,7 @@ async def seed(count: int) -> list[str]:
 
 
 def measure(server: Server, codes: list[str], *, clients: int = 50, requests: int = 5000, rounds: int = 2,
-            warmup: int = 1000, paced_rate: float = 100.0, paced_requests: int = 2000) -> list[Row]:
+            warmup: int = 1000, paced_rate: float = 200.0, paced_requests: int = 4000) -> list[Row]:
     """Rows: back-to-back load (each client sends as soon as answered), app and floor in alternating rounds;
     then paced load at ``paced_rate`` with a light probe of the floor alongside."""
     return asyncio.run(_measure(server, codes, clients=clients, requests=requests, rounds=rounds, warmup=warmup,
@@ -97,8 +104,8 @@ async def _measure(server: Server, codes: list[str], *, clients: int, requests: 
     paced_floor = f'/bench/ping probe, {probe_rate:.0f} req/s alongside'
     cost, floor_cost = closed_cost['app'], closed_cost['ping']
     return [
-        Row(f'{route} p99, {clients} clients back-to-back, {app.count} req', app.percentile(99), 'ms',
-            ping.percentile(99), floor, target, app.percentile(99) < TARGET_P99_MS),
+        Row(f'{route} p99, {clients} clients back-to-back (saturation), {app.count} req', app.percentile(99), 'ms',
+            ping.percentile(99), floor),
         Row('  same, p50', app.percentile(50), 'ms', ping.percentile(50), floor),
         Row('  same, throughput', app.rate, 'req/s', ping.rate, floor),
         Row('  same, server CPU per request', cost.cpu / app.count * 1000, 'ms',

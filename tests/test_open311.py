@@ -72,6 +72,13 @@ async def test_services_list_every_active_category_with_its_opd_as_group(user: U
     assert all(s['type'] == 'realtime' and s['metadata'] is False for s in services.values())
 
 
+async def test_api_answers_without_a_browser_session_while_pages_keep_theirs(user: User):
+    api = await user.http_client.get(f'{API}/services.json')
+    assert api.status_code == 200 and 'set-cookie' not in api.headers  # a poller gets no session to carry
+    page = await user.http_client.get('/lacak')
+    assert page.status_code == 200 and 'session=' in page.headers.get('set-cookie', '')
+
+
 async def test_inactive_category_is_not_offered_and_cannot_be_posted_to(user: User):
     await Category.filter(code='WISATA').update(active=False)
     services = (await user.http_client.get(f'{API}/services.json')).json()
