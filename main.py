@@ -10,7 +10,7 @@ if __name__ == '__main__' and cli.is_command(sys.argv):
 
 from nicegui import app, ui
 
-from api import files, open311
+from api import edge, files, open311
 from components import frame
 from pages import admin_complaint, board, login, submit, track
 from services import db, scheduler
@@ -20,7 +20,7 @@ db.register(app)
 if not any(getattr(route, 'path', None) == '/static' for route in app.routes):
     app.add_static_files('/static', frame.STATIC_DIR, max_cache_age=7 * 24 * 3600)
 app.include_router(files.router)
-app.include_router(open311.router)
+edge.serve_apart(app, [open311.router], ['/open311/'])  # a partner's poller needs no browser session
 ui.add_head_html(frame.head_html(), shared=True)
 ui.add_body_html(frame.shell_html(), shared=True)
 submit.create()
