@@ -38,6 +38,7 @@ async def database():
 CHROMIUM = '/usr/bin/chromium'
 CHROMEDRIVER = '/usr/bin/chromedriver'
 PHONE = (360, 740)
+DESKTOP = (1280, 900)
 
 
 @pytest.fixture(scope='session')
@@ -58,16 +59,42 @@ def nicegui_chrome_options():
 @pytest.fixture(scope='session')
 def nicegui_driver(nicegui_chrome_options):
     """Debian's chromedriver by path: Selenium Manager is never asked (it would go online)."""
+    driver = _chromium(nicegui_chrome_options)
+    yield driver
+    driver.quit()
+
+
+def _emulate(driver, size: tuple[int, int], *, mobile: bool) -> None:
+    driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride', {
+        'width': size[0], 'height': size[1], 'deviceScaleFactor': 2 if mobile else 1, 'mobile': mobile})
+
+
+def _chromium(options):
     from nicegui.testing.screen import Screen  # noqa: PLC0415
     from selenium import webdriver  # noqa: PLC0415
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
 
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=nicegui_chrome_options)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     # Headless Chromium will not make a window narrower than 500 px (measured), so the phone's viewport is
     # emulated: layout checks then mean 360 px, and the page's viewport meta tag applies as on a phone
-    driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride', {
-        'width': PHONE[0], 'height': PHONE[1], 'deviceScaleFactor': 2, 'mobile': True})
+    _emulate(driver, PHONE, mobile=True)
     driver.implicitly_wait(Screen.IMPLICIT_WAIT)
     driver.set_page_load_timeout(10)
+    return driver
+
+
+@pytest.fixture
+def second_driver(nicegui_chrome_options):
+    """Another phone-sized Chromium with its own cookies and storage: a second person on the server that
+    ``screen`` runs (tests/test_browser_admin.py: the citizen, while ``screen`` is the admin)."""
+    driver = _chromium(nicegui_chrome_options)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def desktop(nicegui_driver):
+    """The shared browser at a desktop's size for one test (the staff pages), a phone again afterwards."""
+    _emulate(nicegui_driver, DESKTOP, mobile=False)
+    yield
+    _emulate(nicegui_driver, PHONE, mobile=True)

@@ -22,6 +22,7 @@ from selenium.webdriver.common.by import By
 from services import complaints
 from services.complaints import Status
 from tests import factories
+from tests.browser import pick, type_into, wait_until_gone
 
 CODE = re.compile(r'^WSB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$')  # Crockford base32
 PHONE_WIDTH = 360
@@ -33,18 +34,18 @@ def test_citizen_sends_a_complaint_with_a_photo_and_follows_it_on_a_phone(screen
 
     screen.open('/', timeout=15)
     _assert_fits_phone(screen)
-    _pick(screen, 'Kategori', 'Jalan rusak atau berlubang')
-    _type(screen, 'input[aria-label="Judul singkat"]', 'Jalan berlubang di depan SD Kertek 2')
-    _type(screen, 'textarea[aria-label="Uraian aduan"]',
-          'Lubang besar di tengah jalan, sudah dua minggu, berbahaya bagi motor.')
-    _pick(screen, 'Kecamatan', 'Kertek')
-    _type(screen, 'input[aria-label="Desa/kelurahan"]', 'Kertek')
+    pick(screen, 'Kategori', 'Jalan rusak atau berlubang')
+    type_into(screen, 'input[aria-label="Judul singkat"]', 'Jalan berlubang di depan SD Kertek 2')
+    type_into(screen, 'textarea[aria-label="Uraian aduan"]',
+              'Lubang besar di tengah jalan, sudah dua minggu, berbahaya bagi motor.')
+    pick(screen, 'Kecamatan', 'Kertek')
+    type_into(screen, 'input[aria-label="Desa/kelurahan"]', 'Kertek')
     screen.find_by_css('input[data-testid=photo-input]').send_keys(str(photo))
     screen.wait_for(lambda: len(screen.selenium.find_elements(By.CSS_SELECTOR, 'figure.lapor-photo')) == 1)
-    _wait_until_gone(screen, 'figure.lapor-photo figcaption')  # "mengunggah…" while shrinking and uploading
+    wait_until_gone(screen, 'figure.lapor-photo figcaption')  # "mengunggah…" while shrinking and uploading
     assert screen.find_by_css('figure.lapor-photo button').get_attribute('aria-label') == 'Hapus foto 1'
-    _type(screen, 'input[aria-label="Nama"]', 'Siti Aminah')
-    _type(screen, 'input[aria-label="Nomor HP"]', '0812 3456 7890')
+    type_into(screen, 'input[aria-label="Nama"]', 'Siti Aminah')
+    type_into(screen, 'input[aria-label="Nomor HP"]', '0812 3456 7890')
     screen.click('Saya menyatakan aduan ini benar')
     _assert_fits_phone(screen)
     screen.click('Kirim aduan')
@@ -78,7 +79,7 @@ def test_a_draft_survives_a_reload(screen: Screen):
     }
     screen.open('/', timeout=15)
     for selector, value in typed.items():
-        _type(screen, selector, value)
+        type_into(screen, selector, value)
 
     screen.selenium.refresh()
 
@@ -109,31 +110,6 @@ def _on_server(coroutine: Coroutine[Any, Any, Any], timeout: float = 10) -> Any:
     """Run ``coroutine`` on the server's event loop (the database and the event bus live there)."""
     assert core.loop is not None and core.loop.is_running(), 'open a page first: it starts the server'
     return asyncio.run_coroutine_threadsafe(coroutine, core.loop).result(timeout)
-
-
-def _pick(screen: Screen, label: str, option: str) -> None:
-    """Open a Quasar select by its label and tap the option, as a thumb would."""
-    screen.selenium.find_element(By.XPATH, f'//label[contains(@class, "q-select")][.//div[contains(@class, '
-                                           f'"q-field__label") and normalize-space()="{label}"]]'
-                                           f'//div[contains(@class, "q-field__control")]').click()
-    screen.wait_for(lambda: any(item.text.strip() == option
-                                for item in screen.selenium.find_elements(By.CSS_SELECTOR, '.q-menu .q-item')))
-    next(item for item in screen.selenium.find_elements(By.CSS_SELECTOR, '.q-menu .q-item')
-         if item.text.strip() == option).click()
-    _wait_until_gone(screen, '.q-menu')
-    screen.should_contain(option)
-
-
-def _wait_until_gone(screen: Screen, selector: str) -> None:
-    with screen.implicitly_wait(0):  # find_elements would otherwise wait the full implicit wait for nothing
-        screen.wait_for(lambda: not screen.selenium.find_elements(By.CSS_SELECTOR, selector))
-
-
-def _type(screen: Screen, selector: str, text: str) -> None:
-    field = screen.find_by_css(selector)
-    field.click()
-    field.send_keys(text)
-    screen.wait_for(lambda: field.get_attribute('value') == text)
 
 
 def _assert_fits_phone(screen: Screen) -> None:
