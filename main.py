@@ -11,11 +11,12 @@ if __name__ == '__main__' and cli.is_command(sys.argv):
 from nicegui import app, ui
 
 from api import edge, files, open311
-from components import frame
+from components import frame, speedups
 from pages import admin_complaint, board, login, submit, track
 from services import db, scheduler
 from services.settings import settings
 
+speedups.install()
 db.register(app)
 if not any(getattr(route, 'path', None) == '/static' for route in app.routes):
     app.add_static_files('/static', frame.STATIC_DIR, max_cache_age=7 * 24 * 3600)

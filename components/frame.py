@@ -38,8 +38,8 @@ def shell_html() -> str:
 
 @contextmanager
 def frame():
-    """Header and the centred content column; yields the column."""
-    ui.html(_header_html(), sanitize=False)
+    """The centred content column; yields it. The header is the shell's (``shell_html``), which stays
+    above the app on citizen pages, so no page builds it again."""
     with ui.element('main').classes('lapor-main') as main:
         yield main
 

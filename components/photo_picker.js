@@ -23,6 +23,7 @@ async function shrink(file) {
 export default {
   template: `
     <div class="lapor-photos">
+      <strong v-if="title" class="lapor-photos-title">{{ title }}</strong>
       <div class="lapor-photo-list">
         <figure v-for="(item, i) in items" :key="item.token || item.id" class="lapor-photo">
           <img :src="item.url" :alt="'Foto ' + (i + 1)" />
@@ -36,9 +37,10 @@ export default {
                multiple @change="picked" data-testid="photo-input" />
         <span>+ Tambah foto ({{ items.length }}/{{ max }})</span>
       </label>
-      <div v-if="error" class="lapor-field-error" role="alert">{{ error }}</div>
+      <div v-if="error || serverError" class="lapor-field-error" role="alert" data-testid="photos-error">
+        {{ error || serverError }}</div>
     </div>`,
-  props: { uploadUrl: String, max: Number, initial: Array },
+  props: { uploadUrl: String, max: Number, initial: Array, title: String, serverError: String },
   data() {
     return { items: (this.initial || []).map((x) => ({ ...x })), error: "", nextId: 1 };
   },

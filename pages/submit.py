@@ -9,7 +9,7 @@ from fastapi import Request
 from nicegui import ui
 
 from components.design import wib_time
-from components.fields import select, text_input
+from components.fields import select, styled, text_input
 from components.form_draft import FormDraft
 from components.frame import frame
 from components.photo_picker import PhotoPicker
@@ -30,8 +30,9 @@ def create() -> None:
     async def submit_page(request: Request) -> None:
         categories = await complaints.active_categories()
         districts = await complaints.districts()
-        with frame():
-            _SubmitForm(categories, districts, client_address=request.client.host if request.client else None)
+        with frame() as main:
+            _SubmitForm(main, categories, districts,
+                        client_address=request.client.host if request.client else None)
 
 
 def _tracking_url(code: str) -> str:
@@ -41,15 +42,16 @@ def _tracking_url(code: str) -> str:
 class _SubmitForm:
     """The form and, once sent, the success panel in its place."""
 
-    def __init__(self, categories: list[tuple[int, str, str]], districts: list[tuple[int, str]], *,
-                 client_address: str | None) -> None:
+    def __init__(self, container: ui.element, categories: list[tuple[int, str, str]],
+                 districts: list[tuple[int, str]], *, client_address: str | None) -> None:
         self.client_address = client_address
         self.token = secrets.token_urlsafe(18)
         self.sending = False
+        self.container = container
         self.draft = FormDraft(DRAFT_KEY, self.token, self._restore)
-        self.container = ui.element('div')
-        with self.container:
-            self._build(categories, districts)
+        self.consent_error: ui.label | None = None  # made on the first error: a page built once per visit
+        self.summary: ui.label | None = None  # stays lean (every element costs server time per page)
+        self._build(categories, districts)
 
     def _build(self, categories: list[tuple[int, str, str]], districts: list[tuple[int, str]]) -> None:
         with ui.element('section').classes('lapor-card lapor-form'):
@@ -58,16 +60,15 @@ class _SubmitForm:
             self.category = select({cid: name for cid, name, _ in categories}, 'Kategori', marker='category')
             self.title = text_input('Judul singkat', marker='title', max_length=TITLE_MAX,
                                     hint='Contoh: Jalan berlubang di depan SD Kalianget')
-            self.description = ui.textarea('Uraian aduan').props(
-                f'outlined stack-label autogrow counter maxlength={DESCRIPTION_MAX} hide-bottom-space '
-                'hint="Ceritakan apa, di mana, dan sejak kapan (minimal 20 karakter)"').mark('description')
+            self.description = styled(ui.textarea('Uraian aduan'), 'outlined stack-label autogrow counter '
+                                      'hide-bottom-space', {'maxlength': DESCRIPTION_MAX, 'hint': 'Ceritakan apa, di '
+                                      'mana, dan sejak kapan (minimal 20 karakter)'}).mark('description')
             self.district = select(dict(districts), 'Kecamatan', marker='district')
             self.village = text_input('Desa/kelurahan', marker='village', max_length=100)
             self.address = text_input('Detail lokasi', marker='address', max_length=300,
                                       hint='Nama jalan, RT/RW, patokan terdekat')
-            ui.html('<strong>Foto (opsional, maksimal 3)</strong>', sanitize=False)
-            self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos).mark('photos')
-            self.photos_error = ui.label().classes('lapor-field-error').mark('photos-error')
+            self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos,
+                                      title=f'Foto (opsional, maksimal {settings.max_photos})').mark('photos')
         with ui.element('section').classes('lapor-card lapor-form'):
             ui.html('<h2>Data pelapor</h2><p class="lapor-muted">Nomor HP dan email tidak pernah ditampilkan '
                     'kepada umum.</p>', sanitize=False)
@@ -81,9 +82,6 @@ class _SubmitForm:
                                     value=PRIVACY_VALUES[0]).mark('privacy')
             self.consent = ui.checkbox('Saya menyatakan aduan ini benar dan menyetujui data saya digunakan untuk '
                                        'menangani aduan ini.').mark('consent')
-            self.consent_error = ui.label().classes('lapor-field-error').mark('consent-error')
-            self.summary = ui.label().classes('lapor-alert').mark('form-error')
-            self.summary.set_visibility(False)
             self.send = ui.button('Kirim aduan', on_click=self._submit).classes('lapor-submit').props(
                 'unelevated color=primary no-caps').mark('submit')
         self.fields: dict[str, Any] = {
@@ -151,12 +149,26 @@ class _SubmitForm:
     def _show_errors(self, errors: dict[str, str], message: str | None = None) -> None:
         for name, field in self.fields.items():
             field.error = errors.get(name)
-        self.photos_error.text = errors.get('photos', '')
-        self.consent_error.text = errors.get('consent') or errors.get('privacy') or ''
+        self.photos.error = errors.get('photos')
+        consent = errors.get('consent') or errors.get('privacy') or ''
+        if consent and self.consent_error is None:
+            self.consent_error = self._label_after(self.consent, 'lapor-field-error', 'consent-error')
+        if self.consent_error is not None:
+            self.consent_error.text = consent
+        if self.summary is None:
+            self.summary = self._label_after(self.send, 'lapor-alert', 'form-error', before=True)
         self.summary.text = message or 'Aduan belum terkirim. Mohon perbaiki isian yang ditandai merah: ' + \
             ', '.join(_FIELD_NAMES.get(name, name) for name in errors) + '.'
-        self.summary.set_visibility(True)
         ui.notify(self.summary.text, type='warning', position='top', icon='none')
+
+    @staticmethod
+    def _label_after(anchor: ui.element, classes: str, marker: str, *, before: bool = False) -> ui.label:
+        """A message label placed next to ``anchor`` (after it, or just before it)."""
+        parent = anchor.parent_slot.parent
+        with parent:
+            label = ui.label().classes(classes).mark(marker)
+        label.move(parent, target_index=parent.default_slot.children.index(anchor) + (0 if before else 1))
+        return label
 
 
 _FIELD_NAMES = {

@@ -1,0 +1,67 @@
+"""The remembered expects_arguments answers exactly as NiceGUI's own, and stays small."""
+
+import functools
+
+from nicegui import helpers
+from nicegui.helpers import functions
+
+from components import speedups
+
+
+class _Thing:
+    def method(self, event):
+        return event
+
+    def bare(self):
+        return None
+
+    @staticmethod
+    def static(event):
+        return event
+
+    def __call__(self, event):
+        return event
+
+
+def _function_with_args(a, *rest, b=1, **more):
+    return a, rest, b, more
+
+
+def _only_optional(a=1, *rest):
+    return a, rest
+
+
+def _decorated(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+    return wrapper
+
+
+CALLABLES = [
+    _Thing().method, _Thing().bare, _Thing.static, _Thing(), _Thing.method,
+    _function_with_args, _only_optional, lambda: None, lambda e: e, lambda _, x=1: x, lambda *a: a,
+    functools.partial(_function_with_args, 1), functools.partial(_only_optional), _decorated(lambda e: e),
+    _decorated(lambda: None), print, len,
+]
+
+
+def test_every_kind_of_callable_gets_the_original_answer():
+    for func in CALLABLES:
+        assert speedups.expects_arguments(func) == functions.expects_arguments(func), func
+        assert speedups.expects_arguments(func) == functions.expects_arguments(func), func  # remembered
+
+
+def test_closures_share_one_entry_per_definition():
+    speedups._answers.clear()
+    handlers = [lambda e, n=n: (e, n) for n in range(1000)]
+    assert all(speedups.expects_arguments(h) for h in handlers)
+    assert len(speedups._answers) == 1
+
+
+async def test_the_app_uses_it_and_pages_still_work(user):  # main.py installs it before any page is built
+    assert helpers.expects_arguments is speedups.expects_arguments
+    speedups._answers.clear()
+    await user.open('/')
+    assert speedups._answers, 'building the page asked NiceGUI\'s question through the remembered answers'
+    await user.should_see('Sampaikan aduan Anda')
