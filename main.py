@@ -13,6 +13,7 @@ from nicegui import app, ui
 from api import edge, files, open311
 from components import frame, speedups
 from pages import admin_complaint, board, login, submit, track
+from pages import settings as settings_pages
 from services import db, scheduler
 from services.settings import settings
 
@@ -29,6 +30,7 @@ track.create()
 login.create()
 board.create()
 admin_complaint.create()
+settings_pages.create()
 
 
 async def _startup() -> None:

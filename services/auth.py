@@ -120,9 +120,7 @@ async def actor(user_id: int) -> Actor | None:
 async def create_user(*, username: str, password: str, role: Role | str, agency_code: str | None = None,
                       full_name: str = '') -> User:
     """A new staff account; an ``opd_admin`` must name its OPD, other roles must not."""
-    username = username.strip().lower()
-    if not username.replace('.', '').replace('_', '').replace('-', '').isalnum() or not 3 <= len(username) <= 60:
-        raise DomainError('Nama pengguna 3–60 karakter: huruf, angka, titik, garis bawah atau tanda hubung.')
+    username = check_username(username)
     try:
         role = Role(role)
     except ValueError:
@@ -134,7 +132,7 @@ async def create_user(*, username: str, password: str, role: Role | str, agency_
             raise DomainError('Admin OPD harus terikat pada satu OPD yang dikenal (--opd KODE).')
     elif agency_code:
         raise DomainError('Hanya admin OPD yang terikat pada OPD.')
-    _check_password(password)
+    check_password(password)
     if await User.exists(username=username):
         raise DomainError(f'Pengguna "{username}" sudah ada.')
     return await User.create(username=username, full_name=full_name.strip(), role=role, agency=agency,
@@ -142,13 +140,21 @@ async def create_user(*, username: str, password: str, role: Role | str, agency_
 
 
 async def set_password(*, username: str, password: str) -> None:
-    _check_password(password)
+    check_password(password)
     if not await User.filter(username=username.strip().lower()).update(password_hash=_hasher.hash(password),
                                                                        password_changed_at=clock.now()):
         raise NotFound(f'Pengguna "{username}" tidak ditemukan.')
 
 
-def _check_password(password: str) -> None:
+def check_username(username: str) -> str:
+    """The username as stored (trimmed, lower case); raises DomainError when it is not a valid one."""
+    username = (username or '').strip().lower()
+    if not username.replace('.', '').replace('_', '').replace('-', '').isalnum() or not 3 <= len(username) <= 60:
+        raise DomainError('Nama pengguna 3–60 karakter: huruf, angka, titik, garis bawah atau tanda hubung.')
+    return username
+
+
+def check_password(password: str) -> None:
     if len(password or '') < MIN_PASSWORD:
         raise DomainError(f'Kata sandi minimal {MIN_PASSWORD} karakter.')
 

@@ -23,6 +23,10 @@ class NotFound(DomainError):
     pass
 
 
+class NotAllowed(DomainError):
+    """The actor's role (or OPD) may not do this; nothing was read or changed."""
+
+
 class RateLimited(DomainError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)

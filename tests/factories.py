@@ -22,7 +22,7 @@ async def district_id(name: str = 'Kertek') -> int:
 
 async def submit(**overrides: Any) -> complaints.Submitted:
     fields: dict[str, Any] = {
-        'category_id': await category_id(),
+        'category_id': overrides['category_id'] if 'category_id' in overrides else await category_id(),
         'title': 'Jalan berlubang di depan SD',
         'description': 'Lubang besar di tengah jalan depan SD Kertek 2, sudah dua minggu, berbahaya bagi motor.',
         'district_id': await district_id(),
