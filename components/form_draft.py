@@ -1,4 +1,4 @@
-"""A form draft kept in the browser's localStorage (see form_draft.js)."""
+"""A form draft kept in the browser's localStorage by a card (see card.js), not an element of its own."""
 
 from __future__ import annotations
 
@@ -6,24 +6,28 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import ui
+from .card import Card
 
 
-class FormDraft(ui.element, component='form_draft.js'):
-    def __init__(self, storage_key: str, token: str, on_restore: Callable[[dict[str, Any]], Any]) -> None:
-        super().__init__()
-        self._props['storage-key'] = storage_key
-        self._props['token'] = token
-        self.on('restore', lambda e: on_restore(e.args if isinstance(e.args, dict) else {}))
+class FormDraft:
+    def __init__(self, card: Card, storage_key: str, token: str, on_restore: Callable[[dict[str, Any]], Any]) -> None:
+        """Keep the draft of the form that ``card`` begins: ``on_restore`` gets a draft found in the browser
+        when the page loads; ``token`` is stored with a new draft (the form's idempotency key)."""
+        self.card = card
+        self.storage_key = storage_key
+        card.props['draft-key'] = storage_key
+        card.props['token'] = token
+        card.on('restore', lambda e: on_restore(e.args if isinstance(e.args, dict) else {}))
 
-    def keep(self, name: str, element: ui.element, *, event: str = 'update:model-value',
-             value: str = 'v') -> None:
+    def keep(self, name: str, element: Any, *, event: str = 'update:model-value', value: str = 'v') -> None:
         """Save ``element``'s value under ``name`` on every change, in the browser only.
 
         ``value`` is a JavaScript expression of the event's argument ``v`` (e.g. ``v?.label``).
         """
-        key, field = json.dumps(self._props['storage-key']), json.dumps(name)
+        key, field = json.dumps(self.storage_key), json.dumps(name)
         element.on(event, js_handler=f'(v) => window.laporDraft?.put({key}, {field}, {value})')
 
     def clear(self) -> None:
-        self.run_method('clear')
+        """Forget the draft in the browser (the complaint was sent). A page-level script, not a method of the
+        card: the card may be removed in the same update, and a method call would not find it."""
+        self.card.client.run_javascript(f'window.laporDraft?.clear({json.dumps(self.storage_key)})')

@@ -38,10 +38,13 @@ def shell_html() -> str:
 
 @contextmanager
 def frame():
-    """The centred content column; yields it. The header is the shell's (``shell_html``), which stays
-    above the app on citizen pages, so no page builds it again."""
-    with ui.element('main').classes('lapor-main') as main:
-        yield main
+    """The centred content column: NiceGUI's own content element, styled as one (no element of its own);
+    yields it. The header is the shell's (``shell_html``), which stays above the app on citizen pages, so
+    no page builds it again."""
+    content = ui.context.client.content
+    content.classes('lapor-main')
+    with content:
+        yield content
 
 
 @contextmanager

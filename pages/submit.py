@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
+from components.card import Card
 from components.design import wib_time
 from components.fields import select, styled, text_input
 from components.form_draft import FormDraft
@@ -48,15 +49,15 @@ class _SubmitForm:
         self.token = secrets.token_urlsafe(18)
         self.sending = False
         self.container = container
-        self.draft = FormDraft(DRAFT_KEY, self.token, self._restore)
         self.consent_error: ui.label | None = None  # made on the first error: a page built once per visit
         self.summary: ui.label | None = None  # stays lean (every element costs server time per page)
         self._build(categories, districts)
 
     def _build(self, categories: list[tuple[int, str, str]], districts: list[tuple[int, str]]) -> None:
-        with ui.element('section').classes('lapor-card lapor-form'):
-            ui.html('<h1>Sampaikan aduan Anda</h1><p class="lapor-muted">Setiap aduan mendapat respons awal paling '
-                    'lambat 2 jam dan ditindaklanjuti paling lambat 7 × 24 jam.</p>', sanitize=False)
+        with Card('<h1>Sampaikan aduan Anda</h1><p class="lapor-muted">Setiap aduan mendapat respons awal paling '
+                  'lambat 2 jam dan ditindaklanjuti paling lambat 7 × 24 jam.</p>', classes='lapor-card lapor-form') \
+                as first_card:
+            self.draft = FormDraft(first_card, DRAFT_KEY, self.token, self._restore)
             self.category = select({cid: name for cid, name, _ in categories}, 'Kategori', marker='category')
             self.title = text_input('Judul singkat', marker='title', max_length=TITLE_MAX,
                                     hint='Contoh: Jalan berlubang di depan SD Kalianget')
@@ -69,9 +70,8 @@ class _SubmitForm:
                                       hint='Nama jalan, RT/RW, patokan terdekat')
             self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos,
                                       title=f'Foto (opsional, maksimal {settings.max_photos})').mark('photos')
-        with ui.element('section').classes('lapor-card lapor-form'):
-            ui.html('<h2>Data pelapor</h2><p class="lapor-muted">Nomor HP dan email tidak pernah ditampilkan '
-                    'kepada umum.</p>', sanitize=False)
+        with Card('<h2>Data pelapor</h2><p class="lapor-muted">Nomor HP dan email tidak pernah ditampilkan '
+                  'kepada umum.</p>', classes='lapor-card lapor-form'):
             self.name = text_input('Nama', marker='reporter_name', max_length=NAME_MAX)
             self.phone = text_input('Nomor HP', marker='reporter_phone', type='tel', inputmode='tel',
                                     autocomplete='tel', hint='Contoh: 0812 3456 7890')

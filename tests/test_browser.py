@@ -59,6 +59,8 @@ def test_citizen_sends_a_complaint_with_a_photo_and_follows_it_on_a_phone(screen
     assert CODE.match(code), code
     assert re.fullmatch(r'\d{6}', pin), pin
     _assert_fits_phone(screen)
+    # The draft went with the sent complaint: the next complaint starts empty, with a token of its own
+    screen.wait_for_js("localStorage.getItem('lapor-draft-v1')", None, timeout=5)
 
     screen.open(f'/lacak/{code}')
     screen.should_contain('Jalan berlubang di depan SD Kertek 2')

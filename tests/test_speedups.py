@@ -1,8 +1,11 @@
-"""The remembered expects_arguments answers exactly as NiceGUI's own, and stays small."""
+"""The speed-ups answer exactly as NiceGUI's own code: remembered expects_arguments, ASCII page JSON."""
 
 import functools
+import json
 
+from nicegui import client as client_module
 from nicegui import helpers
+from nicegui import json as nicegui_json
 from nicegui.helpers import functions
 
 from components import speedups
@@ -65,3 +68,19 @@ async def test_the_app_uses_it_and_pages_still_work(user):  # main.py installs i
     await user.open('/')
     assert speedups._answers, 'building the page asked NiceGUI\'s question through the remembered answers'
     await user.should_see('Sampaikan aduan Anda')
+
+
+def test_page_json_is_ascii_and_reads_back_as_the_same_text():
+    data = {'heading': '7 × 24 jam · Memuat…', 'name': 'André', 'emoji': 'Terima kasih 🙏', 'plain': 'a"b\\c'}
+    text = speedups.ascii_dumps(data)
+    assert text.isascii()
+    assert json.loads(text) == data
+    assert speedups.ascii_dumps({'plain': 'ascii only'}) == nicegui_json.dumps({'plain': 'ascii only'})
+
+
+async def test_a_page_with_non_ascii_text_is_sent_as_ascii_json(user):
+    assert client_module.json.dumps is speedups.ascii_dumps
+    await user.open('/')
+    await user.should_see('7 × 24 jam')  # the submit page's promise, with its multiplication sign
+    html = user.client.build_response(user.client.request).body.decode()
+    assert '7 \\u00d7 24 jam' in html
