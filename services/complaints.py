@@ -199,9 +199,11 @@ async def submit(*, category_id: int | None, description: str, title: str | None
                 photos=list(photos.values()))
             break
         except IntegrityError:
-            replayed = await _replay(idempotency_key) if idempotency_key else None
-            if replayed is not None:
+            replayed = await _replay(idempotency_key, fields) if idempotency_key else None
+            if isinstance(replayed, Submitted):
                 return replayed
+            if replayed is _OTHER_CONTENT:
+                idempotency_key = None  # a key kept from an earlier complaint (a stale draft): this one is new
             if attempt == 4:
                 raise
     view = PublicView(
@@ -252,15 +254,22 @@ async def _check_photos(tokens: Sequence[str], errors: dict[str, str]) -> dict[s
     return photos
 
 
-async def _replay(idempotency_key: str) -> Submitted | None:
-    """The complaint an earlier request with this key made, with a fresh PIN.
+_OTHER_CONTENT = object()
+
+
+async def _replay(idempotency_key: str, fields: ComplaintFields) -> Submitted | object | None:
+    """The complaint an earlier request with this key made, with a fresh PIN; ``_OTHER_CONTENT`` when
+    that complaint says something else (the key was reused, so this is not a repeat); None if none.
 
     The key is a random value only the submitting browser holds, and a replay means that browser
     may never have seen the first answer (a dropped connection), so its PIN is issued anew.
     """
-    existing = await Complaint.get_or_none(idempotency_key=idempotency_key).only('id', 'code_key')
+    existing = await Complaint.get_or_none(idempotency_key=idempotency_key).only(
+        'id', 'code_key', 'title', 'description')
     if existing is None:
         return None
+    if (existing.title, existing.description) != (fields.title, fields.description):
+        return _OTHER_CONTENT
     pin = codes.new_pin()
     await Complaint.filter(id=existing.id).update(pin_hash=codes.hash_pin(pin, existing.code_key))
     view = await public_view(existing.id)

@@ -85,6 +85,14 @@ async def test_same_idempotency_key_makes_one_complaint_and_a_new_pin():
     assert not (await complaints.look_up(code=first.code, pin=first.pin)).pin_ok or first.pin == again.pin
 
 
+async def test_a_key_reused_for_a_different_complaint_makes_a_new_one():  # e.g. a draft that outlived its sending
+    first = await factories.submit(idempotency_key='draft-token-123456')
+    other = await factories.submit(idempotency_key='draft-token-123456', title='Lampu jalan mati di pasar')
+    assert other.code != first.code and not other.replayed
+    assert await complaints.Complaint.all().count() == 2
+    assert (await complaints.look_up(code=other.code, pin=other.pin)).view.title == 'Lampu jalan mati di pasar'
+
+
 async def test_submissions_are_limited_per_address():
     limits.configure(submit=(2, 600))
     await factories.submit(client_address='10.0.0.9')
