@@ -94,3 +94,37 @@ async def test_two_admins_racing_the_second_is_told_and_keeps_the_text(user: Use
     await other.should_see('baru saja diubah oleh dpupr', retries=20)
     await other.should_see('Respons pertama.')
     assert other.find(marker='message').elements.pop().value == 'Catatan yang sedang ditulis.'
+
+
+def _codes(user: User) -> list[str]:
+    return [row['code'] for row in user.find(marker='queue').elements.pop().rows]
+
+
+async def test_board_filters_narrow_the_queue_and_its_counters(user: User):
+    road = await factories.submit(title='Jalan berlubang di Kertek')
+    light = await factories.submit(title='Lampu jalan mati di Wonosobo',
+                                   district_id=await factories.district_id('Wonosobo'))
+    other = await factories.submit(title='Saluran air tersumbat', category_id=await factories.category_id('JEMBATAN'))
+    await _login(user, 'admin', 'rahasia-admin-123')
+    await user.should_see(marker='queue', retries=30)
+    assert set(_codes(user)) == {road.code, light.code, other.code}
+    counters = user.find(marker='counters').elements.pop()
+    assert 'Aman: <b>3</b>' in counters.content
+
+    district = user.find(marker='filter-district').elements.pop()
+    district.value = await factories.district_id('Wonosobo')
+    await factories.eventually(lambda: _codes(user) == [light.code])
+    await user.should_see('Halaman 1 dari 1 · 1 aduan')
+    await factories.eventually(lambda: 'Aman: <b>1</b>' in counters.content)
+    district.value = None
+    category = user.find(marker='filter-category').elements.pop()
+    category.value = await factories.category_id('JEMBATAN')
+    await factories.eventually(lambda: _codes(user) == [other.code])
+    category.value = None
+    user.find(marker='filter-text').type('lampu')
+    await factories.eventually(lambda: _codes(user) == [light.code])
+    user.find(marker='filter-text').clear()
+    await factories.eventually(lambda: len(_codes(user)) == 3)
+    user.find(marker='filter-sla').elements.pop().value = 'breached'
+    await factories.eventually(lambda: _codes(user) == [])
+    await user.should_see('Halaman 1 dari 1 · 0 aduan')
