@@ -44,9 +44,32 @@ async def arm() -> None:
     scheduler.add_job(run_due, 'date', run_date=run_at, id=_NEXT, replace_existing=True)
 
 
+_rearming = False  # a re-arm is running
+_rearm_again = False  # a change came while it ran: its due moment may not have been read
+
+
+async def _rearm() -> None:
+    """Arm again until no change came in meanwhile (one at a time: never a skipped run)."""
+    global _rearming, _rearm_again  # noqa: PLW0603
+    _rearming = True
+    try:
+        while True:
+            _rearm_again = False
+            await arm()
+            if not _rearm_again:
+                return
+    finally:
+        _rearming = False
+
+
 def _on_change(_news: events.ComplaintNews) -> None:
-    if scheduler.running:
-        scheduler.add_job(arm, id='sla-rearm', replace_existing=True)  # coalesces a burst of changes
+    global _rearm_again  # noqa: PLW0603
+    if not scheduler.running:
+        return
+    if _rearming:
+        _rearm_again = True
+    else:  # a pending job is replaced, so a burst of changes makes one run
+        scheduler.add_job(_rearm, id='sla-rearm', replace_existing=True)
 
 
 async def start() -> None:

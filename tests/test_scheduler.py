@@ -1,11 +1,12 @@
-"""The scheduler, started with the app, records a breach when its time comes."""
+"""The scheduler, started with the app, records a breach when its time comes, and re-arms after every change."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from nicegui.testing import User
 
 from models import SlaClock
-from services import clock
+from services import clock, scheduler
 from tests import factories
 
 
@@ -21,5 +22,28 @@ async def test_app_records_a_breach_on_its_own_when_due(user: User):
     for _ in range(100):
         if await breached():
             break
-        await __import__('asyncio').sleep(0.05)
+        await asyncio.sleep(0.05)
     assert await breached()
+
+
+async def test_a_change_while_the_job_is_being_armed_arms_it_again(user: User, monkeypatch):
+    await user.open('/lacak')  # the app and its scheduler are running
+    release, armed = asyncio.Event(), []
+
+    async def slow_arm() -> None:  # reads the next due moment while more changes arrive
+        armed.append(len(armed))
+        await release.wait()
+    monkeypatch.setattr(scheduler, 'arm', slow_arm)
+    await factories.submit()
+    for _ in range(100):
+        if armed:
+            break
+        await asyncio.sleep(0.02)
+    await factories.submit(title='Aduan kedua, masuk saat penjadwal sibuk')
+    await factories.submit(title='Aduan ketiga, masuk saat penjadwal sibuk')
+    release.set()
+    for _ in range(100):
+        if len(armed) == 2 and not scheduler._rearming:
+            break
+        await asyncio.sleep(0.02)
+    assert armed == [0, 1]  # once for the first change, once more for the two that came meanwhile
