@@ -14,12 +14,15 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
         super().__init__()
         self.rows: list[dict[str, Any]] = []
         self.sent: dict[int, dict[str, Any]] = {}  # rows pushed since the last full load (what the browser got)
-        self._props.update({'initial': [], 'page-size': page_size, 'page': 0, 'sound': False})
+        self._props.update({'initial': (), 'page-size': page_size, 'page': 0, 'sound': False})
 
     def show(self, rows: list[dict[str, Any]], *, page: int) -> None:
         self.rows = rows
         self.sent.clear()
-        self._props.update({'initial': rows, 'page': page, 'server-now': int(clock.now().timestamp() * 1000)})
+        # A tuple: NiceGUI wraps a list of dicts in props into observable collections, one per row and per
+        # nested dict (about 100 objects a page, on every board, for data only ever sent as it is)
+        self._props.update({'initial': tuple(rows), 'page': page,
+                            'server-now': int(clock.now().timestamp() * 1000)})
         self.update()
 
     def upsert(self, row: dict[str, Any], *, is_new: bool) -> None:
