@@ -3,9 +3,12 @@
 1. submit rate through ``services.complaints.submit`` vs. raw inserts (in this process, SQLite files);
 2. Open311 GET latency under 50 clients vs. a trivial route of the same server;
 3. pages of ``/`` per second under 20 clients vs. a bare page of the same server;
-4. first load (``bench.firstload``, when present).
+4. first load (``bench.firstload``, when present);
+5. the staff board ``/admin`` with 50, 200 and 500 boards open (simulated Socket.IO tabs) over 20,000
+   complaints vs. the board's queue element fed from memory (``bench.board``), in a server of its own.
 
-``python -m bench api pages`` runs only the parts named (submit, api, firstload, pages).
+``python -m bench api pages`` runs only the parts named (submit, api, firstload, pages, board).
+``--soak=SECONDS`` sets how long the board part keeps 500 boards open (300 unless given).
 
 Everything lives in a temporary folder; the rate limits are raised for the run through the same
 ``LAPOR_*`` variables the app reads, set here before anything imports ``services``. The exit status
@@ -35,6 +38,7 @@ ENV = {
     'LAPOR_SUBMIT_LIMIT': '1000000000', 'LAPOR_SUBMIT_WINDOW': '1',
     'LAPOR_LOOKUP_FAIL_LIMIT': '1000000000', 'LAPOR_LOOKUP_FAIL_WINDOW': '1',
     'LAPOR_UPLOAD_LIMIT': '1000000000', 'LAPOR_UPLOAD_WINDOW': '1',
+    'NICEGUI_STORAGE_PATH': str(WORK / 'nicegui'),  # the sessions' user storage, not .nicegui/ in the repository
 }
 os.environ.update(ENV)
 
@@ -45,14 +49,14 @@ LEGEND = (
     'GC pauses are timed in the server by gc.callbacks (bench/server.py).',
 )
 
-from . import api_latency, page_rate, submit_rate  # noqa: E402  (after the environment above)
+from . import api_latency, board, page_rate, submit_rate  # noqa: E402  (after the environment above)
 from .process import running_server  # noqa: E402
 from .table import Row, print_table  # noqa: E402
 
-PARTS = ('submit', 'api', 'firstload', 'pages')
+PARTS = ('submit', 'api', 'firstload', 'pages', 'board')
 
 
-def main(parts: Sequence[str] = PARTS) -> int:
+def main(parts: Sequence[str] = PARTS, *, soak_seconds: float = 300.0) -> int:
     started = time.perf_counter()
     load_before = os.getloadavg()
     rows: list[Row] = []
@@ -79,6 +83,15 @@ def main(parts: Sequence[str] = PARTS) -> int:
                 if 'pages' in parts:
                     _step('pages per second, 20 clients')
                     rows += page_rate.measure(server)
+        if 'board' in parts:
+            _step(f'seeding up to {board.BOARD_SEEDED:,} complaints through the service, and a bench supervisor')
+            user_id, note = asyncio.run(_seed_board())
+            notes.append(note)
+            with running_server(ENV, WORK / 'board-server.log') as server:
+                _step(f'board: server at {server.base_url} (pid {server.process.pid})')
+                board_rows, board_notes = board.measure(server, user_id, soak_seconds=soak_seconds)
+                rows += board_rows
+                notes += board_notes
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
     print()
@@ -89,7 +102,8 @@ def main(parts: Sequence[str] = PARTS) -> int:
     print()
     print_table(rows)
     print()
-    for note in [*notes, *LEGEND]:
+    legend = LEGEND if {'api', 'pages'} & set(parts) else ()
+    for note in [*notes, *legend]:
         print(f'note: {note}')
     return 0 if all(r.ok is not False for r in rows) else 1
 
@@ -99,6 +113,13 @@ async def _seed(count: int) -> list[str]:
 
     async with db.open_database(ENV['LAPOR_DB_URL']):
         return await api_latency.seed(count)
+
+
+async def _seed_board() -> tuple[int, str]:
+    from services import db  # noqa: PLC0415
+
+    async with db.open_database(ENV['LAPOR_DB_URL']):
+        return await board.seed()
 
 
 def _firstload(base_url: str) -> tuple[list[Row], str]:
@@ -126,9 +147,20 @@ def _step(text: str) -> None:
     print(f'[bench] {text}', file=sys.stderr, flush=True)
 
 
-if __name__ == '__main__':
-    unknown = set(sys.argv[1:]) - set(PARTS)
-    if unknown:
+def _arguments(argv: list[str]) -> tuple[list[str], float]:
+    """The parts named and the soak seconds; exits with the usage on anything else."""
+    parts = [a for a in argv if not a.startswith('--soak=')]
+    soaks = [a.removeprefix('--soak=') for a in argv if a.startswith('--soak=')]
+    try:
+        soak_seconds = float(soaks[-1]) if soaks else 300.0
+    except ValueError:
+        soak_seconds = -1.0
+    if set(parts) - set(PARTS) or soak_seconds <= 0:
         shutil.rmtree(WORK, ignore_errors=True)
-        sys.exit(f'usage: python -m bench [{" ".join(PARTS)}]  (all when none is named)')
-    sys.exit(main(sys.argv[1:] or PARTS))
+        sys.exit(f'usage: python -m bench [{" ".join(PARTS)}] [--soak=SECONDS]  (all parts when none is named)')
+    return parts or list(PARTS), soak_seconds
+
+
+if __name__ == '__main__':
+    chosen, soak = _arguments(sys.argv[1:])
+    sys.exit(main(chosen, soak_seconds=soak))

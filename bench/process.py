@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -85,6 +86,7 @@ def running_server(env: dict[str, str], log: Path, *, timeout: float = 30.0):
     env = {**os.environ, **env, 'LAPOR_PORT': str(port), 'LAPOR_HOST': '127.0.0.1',
            'LAPOR_PUBLIC_URL': f'http://127.0.0.1:{port}'}
     base_url = f'http://127.0.0.1:{port}'
+    raise_open_files()  # before Popen: the server inherits the limit
     with log.open('w') as out:
         process = subprocess.Popen([sys.executable, '-m', 'bench.server'], cwd=ROOT, env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
@@ -105,6 +107,16 @@ def running_server(env: dict[str, str], log: Path, *, timeout: float = 30.0):
         yield Server(process, base_url, log)
     finally:
         stop(process)
+
+
+def raise_open_files() -> None:
+    """Lift this process's soft limit on open files to the hard one: 500 board sockets need 1,000 and more."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):  # e.g. an unlimited hard limit above the kernel's nr_open: keep the soft one
+            pass
 
 
 def stop(process: subprocess.Popen) -> None:

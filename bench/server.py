@@ -1,21 +1,43 @@
-"""Launcher for the benchmarks: the real app plus two floors served by the same process.
+"""Launcher for the benchmarks: the real app plus the floors served by the same process.
 
-``python -m bench.server`` registers a bare page ``/bench/bare`` (the submit form's fields built
-from stock elements: no services, no database, no components) and a trivial JSON route
-``/bench/ping``, then runs main.py as ``__main__`` so the real app starts in this process with
-its settings from the ``LAPOR_*`` environment. Routes registered before main.py survive: main.py
-only adds its own and calls ``ui.run``; NiceGUI drops routes only on ``app.reset()`` (tests).
+``python -m bench.server`` registers the floors and bench-only routes, then runs main.py as
+``__main__`` so the real app starts in this process with its settings from the ``LAPOR_*``
+environment. Routes registered before main.py survive: main.py only adds its own and calls
+``ui.run``; NiceGUI drops routes only on ``app.reset()`` (tests).
+
+Floors: ``/bench/bare`` (the submit form's fields built from stock elements: no services, no database,
+no components), ``/bench/ping`` (a trivial JSON route) and ``/bench/bare-board`` (the board's
+``ComplaintQueue`` showing the board's first page of rows held in memory: no database per page or row).
+
+Bench-only routes for the board part (bench/board.py): ``/bench/sign-in`` (a staff session for a user
+id, without a password), ``/bench/submit`` (one complaint through ``services.complaints.submit``),
+``/bench/bare-rows`` and ``/bench/bare-push`` (load the floor's rows once; push one fake row to every
+bare board), ``/bench/gc`` and ``/bench/drop-disconnected`` (collect garbage; forget the NiceGUI
+clients of closed sockets now instead of after ``reconnect_timeout``, so one phase does not linger
+into the next).
+
+Diagnostics, for finding where a missed target's time or memory goes (not used by ``make bench``):
+``/bench/profile/start`` and ``/bench/profile/stop`` (cProfile of the event loop's thread; the
+database's own work runs in aiosqlite's thread and shows as waiting), ``/bench/tracemalloc/start``
+and ``/bench/tracemalloc/stop`` (what was allocated in between and is still alive, by source line).
 """
 
 from __future__ import annotations
 
+import cProfile
 import gc
+import io
+import itertools
+import pstats
 import runpy
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from nicegui import app, ui
+from fastapi import HTTPException
+from fastapi.responses import PlainTextResponse
+from nicegui import Client, Event, app, ui
 
 MAIN = Path(__file__).resolve().parent.parent / 'main.py'
 
@@ -46,11 +68,12 @@ async def ping() -> dict[str, bool]:
 
 @app.get('/bench/stats')
 async def stats(reset: bool = False) -> dict[str, Any]:
-    """GC pauses since the last reset ({generation: [count, total ms, longest ms]}), NiceGUI clients, user storages."""
-    from nicegui import Client  # noqa: PLC0415
-
+    """GC pauses since the last reset ({generation: [count, total ms, longest ms]}), NiceGUI clients (all, and
+    those with a socket), user storages."""
     snapshot = {'gc': {generation: list(pauses) for generation, pauses in _gc_pauses.items()},
-                'clients': len(Client.instances), 'user_storages': len(app.storage._users)}
+                'clients': len(Client.instances),
+                'connected': sum(client.has_socket_connection for client in Client.instances.values()),
+                'user_storages': len(app.storage._users)}
     if reset:
         for pauses in _gc_pauses.values():
             pauses[:] = [0, 0.0, 0.0]
@@ -77,6 +100,150 @@ def bare_page() -> None:
     ui.radio({'publik': 'Publik', 'anonim': 'Anonim', 'rahasia': 'Rahasia'}, value='publik')
     ui.checkbox('Saya menyatakan aduan ini benar')
     ui.button('Kirim aduan')
+
+
+# The board part (bench/board.py): its floor, and the bench-only routes that drive both
+_bare_rows: list[dict[str, Any]] = []  # the board's first page, read once by /bench/bare-rows
+_bare_row_pushed: Event[dict[str, Any]] = Event()  # every bare board's upsert is subscribed here
+_bare_pushes = itertools.count(1)
+_submits = itertools.count()
+MARK = 'Aduan papan uji '  # the title prefix of bench rows: the clients look for it in each upsert
+
+
+@ui.page('/bench/bare-board')
+def bare_board_page() -> None:
+    """The floor of /admin: the same queue element with the same first page, fed from memory."""
+    from components.complaint_queue import ComplaintQueue  # noqa: PLC0415  (imports services: after the environment)
+    from services import board  # noqa: PLC0415
+
+    if not _bare_rows:
+        raise HTTPException(409, 'POST /bench/bare-rows first')
+    queue = ComplaintQueue(page_size=board.PAGE_SIZE)
+    queue.show(_bare_rows, page=0)
+    _bare_row_pushed.subscribe(lambda row: queue.upsert(row, is_new=True))  # as _Board does, one call per board
+
+
+@app.post('/bench/bare-rows')
+async def bare_rows(user_id: int) -> dict[str, int]:
+    """Read the board's first page for ``user_id`` once and keep it for every bare board."""
+    from services import auth, board  # noqa: PLC0415
+
+    actor = await auth.actor(user_id)
+    if actor is None:
+        raise HTTPException(404, f'no active user {user_id}')
+    _bare_rows[:] = (await board.queue(actor, page=0)).rows
+    return {'rows': len(_bare_rows)}
+
+
+@app.post('/bench/bare-push')
+async def bare_push(token: str) -> dict[str, int]:
+    """One fake row, shaped like a real board row, to every bare board alive; how many boards were told."""
+    if not _bare_rows:
+        raise HTTPException(409, 'POST /bench/bare-rows first')
+    n = next(_bare_pushes)
+    now_ms = int(time.time() * 1000)
+    row = {**_bare_rows[0], 'id': 1_000_000_000 + n, 'code': f'BENCH-{n:06d}', 'key': f'BENCH{n:06d}',
+           'title': f'{MARK}{token}', 'reported': now_ms, 'updated': now_ms, 'version': 1}
+    boards = len(_bare_row_pushed.callbacks)
+    _bare_row_pushed.emit(row)
+    return {'boards': boards}
+
+
+@app.post('/bench/submit')
+async def submit(token: str) -> dict[str, str]:
+    """One complaint through the real service (its ``created`` event reaches every open board)."""
+    from services import complaints  # noqa: PLC0415
+
+    categories = [cid for cid, _, _ in await complaints.active_categories()]
+    districts = [did for did, _ in await complaints.districts()]
+    n = next(_submits)
+    result = await complaints.submit(
+        category_id=categories[n % len(categories)], district_id=districts[n % len(districts)],
+        title=f'{MARK}{token}', village='Kertek', address=f'Jl. Papan No. {n}',
+        description='Lampu jalan di depan pasar padam sejak tiga malam, jalan gelap dan rawan kecelakaan.',
+        reporter_name='Siti Aminah', reporter_phone='0812-3456-7890', privacy='publik', consent=True)
+    return {'code': result.code}
+
+
+@app.post('/bench/sign-in')
+async def sign_in(user_id: int) -> dict[str, bool]:
+    """Sign this request's session in as ``user_id`` (no password: the bench has no browser to type it)."""
+    from pages import session  # noqa: PLC0415
+    from services import auth  # noqa: PLC0415
+
+    actor = await auth.actor(user_id)
+    if actor is None:
+        raise HTTPException(404, f'no active user {user_id}')
+    session.sign_in(actor)
+    return {'ok': True}
+
+
+@app.post('/bench/gc')
+async def collect() -> dict[str, int]:
+    """A full collection, so RSS read right after holds what is alive, not garbage waiting for a pass."""
+    return {'collected': gc.collect()}
+
+
+@app.post('/bench/drop-disconnected')
+async def drop_disconnected() -> dict[str, int]:
+    """Delete every NiceGUI client without a socket now, as NiceGUI does ``reconnect_timeout`` after a disconnect."""
+    gone = [client for client in Client.instances.values() if not client.has_socket_connection]
+    for client in gone:
+        tab_id = client._pinned_tab_id
+        for task in client._delete_tasks.values():
+            task.cancel()
+        client._delete_tasks.clear()
+        client.delete()
+        if all(other._pinned_tab_id != tab_id for other in Client.instances.values()):
+            await app.storage.close_tab(tab_id)
+    return {'dropped': len(gone), 'clients': len(Client.instances)}
+
+
+_profiler: list[cProfile.Profile] = []
+
+
+@app.post('/bench/profile/start')
+async def profile_start() -> dict[str, bool]:
+    """Profile the event loop's thread (where every handler, page and outbox runs) until /bench/profile/stop."""
+    if _profiler:
+        _profiler.pop().disable()
+    profiler = cProfile.Profile()
+    _profiler.append(profiler)
+    profiler.enable()  # in this coroutine, so on the event loop's thread
+    return {'ok': True}
+
+
+@app.post('/bench/profile/stop')
+async def profile_stop(top: int = 40, sort: str = 'tottime') -> PlainTextResponse:
+    if not _profiler:
+        raise HTTPException(409, 'POST /bench/profile/start first')
+    profiler = _profiler.pop()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
+    return PlainTextResponse(out.getvalue())
+
+
+@app.post('/bench/tracemalloc/start')
+async def tracemalloc_start() -> dict[str, bool]:
+    gc.collect()
+    tracemalloc.start()
+    return {'ok': True}
+
+
+@app.post('/bench/tracemalloc/stop')
+async def tracemalloc_stop(top: int = 30, by: str = 'lineno') -> PlainTextResponse:
+    """What was allocated since /bench/tracemalloc/start and is still alive after a full collection."""
+    if not tracemalloc.is_tracing():
+        raise HTTPException(409, 'POST /bench/tracemalloc/start first')
+    gc.collect()
+    snapshot = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    stats = snapshot.statistics(by)
+    total = sum(stat.size for stat in stats)
+    lines = [f'{total / 2**20:.1f} MB alive in {sum(stat.count for stat in stats):,} blocks'] + \
+        [str(stat) for stat in stats[:top]]
+    return PlainTextResponse('\n'.join(lines))
 
 
 if __name__ == '__main__':
