@@ -85,7 +85,10 @@ export default {
       if (this.rows.length > this.pageSize) this.rows.pop();
       this.flash = { ...this.flash, [row.id]: true };
       setTimeout(() => { const f = { ...this.flash }; delete f[row.id]; this.flash = f; }, 2500);
-      if (isNew && this.sound) this.beep();
+      if (isNew) {  // the toast comes from here: one message per board and row, not two
+        Quasar.Notify.create({ message: `Aduan baru ${row.code}: ${row.title}`, position: "top-right" });
+        if (this.sound) this.beep();
+      }
     },
     remove(id) { this.rows = this.rows.filter((r) => r.id !== id); },
     refresh() { this.outside = 0; this.$emit("refresh"); },

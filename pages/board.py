@@ -64,7 +64,7 @@ class _Board:
             self.page_label = ui.label().mark('page')
             self.next = ui.button('Berikutnya', on_click=lambda: self._turn(1)).props('flat no-caps')
         events.complaint_changed.subscribe(self._on_change)
-        ui.timer(15, self._refresh_counters_if_dirty)  # counters follow changes lazily, one query set per board
+        ui.timer(board.COUNTERS_MAX_AGE, self._refresh_counters_if_dirty)  # lazily, read once for many boards
 
     async def load(self) -> None:
         if not self.fields['category_id'].options:
@@ -84,7 +84,7 @@ class _Board:
             self.fields['agency_id'].set_options(dict(await complaints.agencies()))
 
     async def _refresh_counters(self) -> None:
-        counts = await board.counters(self.actor, self.filters)
+        counts = await board.shared_counters(self.actor, self.filters)
         self.counters_dirty = False
         parts = [f'<span>{label}: <b>{counts[s.value]}</b></span>' for s, label in STATUS_LABELS.items()
                  if counts[s.value]]
@@ -119,9 +119,6 @@ class _Board:
             return
         self.counters_dirty = True
         if board.matches(self.filters, row, int(clock.now().timestamp() * 1000)):
-            self.queue.upsert(row, is_new=news.kind == 'created')
-            if news.kind == 'created':
-                with self.queue:  # a bus callback may run outside this page's slot
-                    ui.notify(f'Aduan baru {row["code"]}: {row["title"]}', position='top-right', icon='none')
+            self.queue.upsert(row, is_new=news.kind == 'created')  # the queue shows the toast itself
         else:
             self.queue.remove(row['id'])

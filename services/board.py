@@ -8,6 +8,8 @@ it never carries the reporter's contact data, so one row serves every board allo
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +19,7 @@ from tortoise.functions import Count
 
 from models import Channel, ClockKind, Complaint, Role, SlaClock, Status
 
-from . import clock
+from . import clock, events
 from .rows import row_for, staff_row
 from .workflow import Actor, can_see
 
@@ -95,6 +97,27 @@ async def counters(actor: Actor, filters: Filters = Filters()) -> dict[str, int]
     result['on_track'] = await base.filter(next_risk_at__gt=now).count()
     result['stopped'] = await base.filter(next_due_at__isnull=True).count()
     return result
+
+
+COUNTERS_MAX_AGE = 15.0  # seconds: counts shared between boards are read again at least this often
+_shared_counts: dict[tuple, tuple[int, float, asyncio.Future]] = {}
+async def shared_counters(actor: Actor, filters: Filters = Filters()) -> dict[str, int]:
+    """``counters``, read once for every board that shows the same scope and filters.
+
+    After a change, every open board wants fresh counts; with hundreds of boards open (the command
+    centre, forty admins) that would be one query set per board. Boards of the same scope (one OPD,
+    or every OPD) and the same filters share one reading made after the last change, or one in flight.
+    """
+    scope = actor.agency_id if actor.role == Role.OPD_ADMIN else None
+    key = (scope, *(getattr(filters, name) for name in Filters.__slots__ if name not in ('status', 'sla_state')))
+    now = time.monotonic()
+    hit = _shared_counts.get(key)
+    if hit is None or hit[0] != events.published() or now - hit[1] > COUNTERS_MAX_AGE or \
+            (hit[2].done() and hit[2].exception() is not None):
+        if len(_shared_counts) > 1000:  # many filter combinations over a long day: start afresh
+            _shared_counts.clear()
+        hit = _shared_counts[key] = (events.published(), now, asyncio.ensure_future(counters(actor, filters)))
+    return dict(await asyncio.shield(hit[2]))
 
 
 def _as_dict(filters: Filters) -> dict[str, Any]:

@@ -29,5 +29,15 @@ complaint_changed: Event[ComplaintNews] = Event()
 staff_notified: Event[frozenset[int]] = Event()  # the staff user ids that have a new in-app notice
 
 
+_published = 0
+
+
 def publish(news: ComplaintNews) -> None:
+    global _published  # noqa: PLW0603
+    _published += 1
     complaint_changed.emit(news)
+
+
+def published() -> int:
+    """How many complaint changes were published so far: a cheap "has anything changed since" check."""
+    return _published

@@ -1,5 +1,6 @@
 """The board's queue: the SOP's order, what each role sees, filters, counters and paging."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -66,3 +67,27 @@ async def test_paging_runs_from_running_into_stopped_complaints():
     pages = [await board.queue(SUPERVISOR, page=n, page_size=3) for n in range(2)]
     assert [r['code'] for p in pages for r in p.rows] == [codes['breached'], codes['soon'], codes['later'],
                                                           codes['stopped']]
+
+
+async def test_boards_of_one_scope_share_one_reading_of_the_counters_until_something_changes(monkeypatch):
+    supervisor, dpupr = SUPERVISOR, await _opd('DPUPR')
+    reads = []
+    original = board.counters
+
+    async def counted(actor, filters):
+        reads.append(actor.agency_id)
+        return await original(actor, filters)
+    monkeypatch.setattr(board, 'counters', counted)
+    board._shared_counts.clear()
+    await factories.submit()
+
+    first = await asyncio.gather(*(board.shared_counters(supervisor) for _ in range(50)))
+    assert reads == [None] and all(c == first[0] for c in first)  # fifty boards, one query set
+    assert first[0]['on_track'] == 1
+    await board.shared_counters(dpupr)
+    assert reads == [None, dpupr.agency_id]  # an OPD admin's counts are its own
+
+    await factories.submit(title='Aduan kedua')  # a change: the next reading is fresh
+    assert (await board.shared_counters(supervisor))['on_track'] == 2
+    assert (await board.shared_counters(supervisor, Filters(status=board.Status.BARU)))['on_track'] == 2
+    assert reads == [None, dpupr.agency_id, None]  # the status filter does not change what is counted
