@@ -20,17 +20,24 @@ Diagnostics, for finding where a missed target's time or memory goes (not used b
 ``/bench/profile/start`` and ``/bench/profile/stop`` (cProfile of the event loop's thread; the
 database's own work runs in aiosqlite's thread and shows as waiting), ``/bench/tracemalloc/start``
 and ``/bench/tracemalloc/stop`` (what was allocated in between and is still alive, by source line).
+With ``LAPOR_BENCH_STALLS=<ms>`` in the environment, a watchdog thread prints the event loop thread's
+stack to the log whenever the loop has not turned for that long (what blocked it, not only that it was).
 """
 
 from __future__ import annotations
 
+import asyncio
 import cProfile
 import gc
 import io
 import itertools
+import os
 import pstats
 import runpy
+import sys
+import threading
 import time
+import traceback
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -59,6 +66,35 @@ def _time_gc(phase: str, info: dict) -> None:
 
 
 gc.callbacks.append(_time_gc)
+
+
+def _watch_stalls(limit_ms: float) -> None:
+    """Print the loop thread's stack whenever the loop has not turned for ``limit_ms`` (a diagnostic)."""
+    loop_thread = threading.get_ident()
+    beat = [time.perf_counter()]
+
+    async def heartbeat() -> None:
+        while True:
+            beat[0] = time.perf_counter()
+            await asyncio.sleep(limit_ms / 4000)
+
+    def watch() -> None:
+        reported = 0.0
+        while True:
+            time.sleep(limit_ms / 4000)
+            stalled = time.perf_counter() - beat[0]
+            if stalled * 1000 > limit_ms and beat[0] != reported:
+                reported = beat[0]
+                frame = sys._current_frames().get(loop_thread)
+                stack = ''.join(traceback.format_stack(frame, limit=25)) if frame else '(no frame)'
+                print(f'[stall] loop blocked {stalled * 1000:.0f} ms so far:\n{stack}', flush=True)
+
+    app.on_startup(lambda: asyncio.get_running_loop().create_task(heartbeat()))
+    threading.Thread(target=watch, daemon=True, name='stall-watchdog').start()
+
+
+if os.environ.get('LAPOR_BENCH_STALLS'):
+    _watch_stalls(float(os.environ['LAPOR_BENCH_STALLS']))
 
 
 @app.get('/bench/ping')

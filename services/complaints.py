@@ -97,6 +97,13 @@ class Lookup:
 _REFERENCE_TTL = 30.0  # seconds: an edited category or kecamatan shows on the form within this
 _reference: dict[str, tuple[float, Any]] = {}
 
+# Public summaries by code key, for a partner's poller asking for the same codes again and again. An entry
+# is dropped when its complaint changes (publish_change), all are dropped with the reference data (an OPD or
+# a category edited), and none lives past SUMMARY_MAX_AGE seconds (staleness bound once several instances run)
+SUMMARY_MAX_AGE = 30.0
+SUMMARY_CACHE_SIZE = 10_000
+_summary_cache: dict[str, tuple[float, PublicSummary]] = {}
+
 
 async def _cached(name: str, load: Callable[[], Awaitable[Any]]) -> Any:
     """Reference data every form page and every submission needs, read from the database at most every
@@ -109,8 +116,9 @@ async def _cached(name: str, load: Callable[[], Awaitable[Any]]) -> Any:
 
 
 def forget_reference_data() -> None:
-    """Drop the cached lists (after a supervisor edits categories, OPDs or kecamatan)."""
+    """Drop the cached lists and public summaries (after a supervisor edits categories, OPDs or kecamatan)."""
     _reference.clear()
+    _summary_cache.clear()
 
 
 async def active_categories() -> list[tuple[int, str, str]]:
@@ -370,6 +378,7 @@ async def add_public_update(*, code_key: str, message: str, actor: str, status: 
 async def publish_change(complaint_id: int) -> PublicView:
     """Read a changed complaint once, project it for every audience, and emit ``updated``."""
     view = await public_view(complaint_id)
+    _summary_cache.pop(view.code_key, None)
     events.publish(events.ComplaintNews('updated', complaint_id, view.code_key, view, await rows.row_for(complaint_id)))
     return view
 
@@ -414,8 +423,21 @@ async def public_list(*, codes: Sequence[str] = (), category_codes: Sequence[str
 
 async def public_summary(code: str) -> PublicSummary | None:
     key = code_key_of(code)
-    row = await Complaint.filter(code_key=key).select_related('category', 'agency', 'district').first() if key else None
-    return (await _summaries([row]))[0] if row else None
+    if not key:
+        return None
+    hit = _summary_cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < SUMMARY_MAX_AGE:
+        return hit[1]
+    seen = events.published()
+    row = await Complaint.filter(code_key=key).select_related('category', 'agency', 'district').first()
+    if row is None:
+        return None
+    summary = (await _summaries([row]))[0]
+    if events.published() == seen:  # no change was published while reading: the summary is current
+        if len(_summary_cache) >= SUMMARY_CACHE_SIZE:
+            del _summary_cache[next(iter(_summary_cache))]
+        _summary_cache[key] = (time.monotonic(), summary)
+    return summary
 
 
 def code_key_of(code: str) -> str | None:

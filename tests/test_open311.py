@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from nicegui.testing import User
 
-from models import Category
-from services import apikeys, attachments, clock, complaints
+from models import Category, Role
+from services import admin_settings, apikeys, attachments, clock, complaints
 from services.complaints import Channel, Privacy, Status
+from services.workflow import Actor
 from tests import factories
 
 API = '/open311/v2'
@@ -367,3 +368,26 @@ async def test_date_without_zone_is_read_as_wib(user: User):
 async def test_bad_filter_is_refused_with_400(user: User, params, words):
     response = await user.http_client.get(f'{API}/requests.json', params=params)
     _assert_refused(response, 400, *words)
+
+
+async def test_polled_request_shows_each_change_at_once(user: User):
+    """A poller asking again and again sees every change on its next request, though answers are cached."""
+    result = await factories.submit()
+    assert (await _get_one(user, result.code))['status'] == 'open'
+    assert (await _get_one(user, result.code))['status'] == 'open'
+    await complaints.add_public_update(code_key=result.view.code_key, message='Lubang sudah ditambal.',
+                                       actor='DPUPR', status=Status.SELESAI)
+    assert (await _get_one(user, result.code))['status'] == 'closed'
+
+
+async def test_polled_request_shows_a_renamed_category_at_once(user: User):
+    result = await factories.submit()
+    assert (await _get_one(user, result.code))['service_name'] == 'Jalan rusak atau berlubang'
+    jalan = await Category.get(code='JALAN')
+    supervisor = Actor(1, 'admin', 'Admin Diskominfo', Role.SUPERVISOR)
+    await admin_settings.update_category(
+        supervisor, category_id=jalan.id, name='Jalan rusak', description=jalan.description,
+        agency_id=jalan.agency_id, first_response_minutes=jalan.first_response_minutes,
+        resolution_minutes=jalan.resolution_minutes, calendar=jalan.calendar,
+        pause_when_waiting=jalan.pause_when_waiting, active=True, sort_order=jalan.sort_order)
+    assert (await _get_one(user, result.code))['service_name'] == 'Jalan rusak'
