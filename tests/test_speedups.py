@@ -71,9 +71,11 @@ async def test_the_app_uses_it_and_pages_still_work(user):  # main.py installs i
 
 
 def test_page_json_is_ascii_and_reads_back_as_the_same_text():
-    data = {'heading': '7 × 24 jam · Memuat…', 'name': 'André', 'emoji': 'Terima kasih 🙏', 'plain': 'a"b\\c'}
+    data = {'heading': '7 × 24 jam · Memuat…', 'name': 'André', 'emoji': 'Terima kasih 🙏', 'plain': 'a"b\\c',
+            'html': '<h1>A & B</h1>', 'js': '(e) => `${e}`', 'escaped': '\\&\\u0026'}
     text = speedups.ascii_dumps(data)
     assert text.isascii()
+    assert not set('&<>`$') & set(text), 'nothing left for the page\'s HTML escaping to replace'
     assert json.loads(text) == data
     assert speedups.ascii_dumps({'plain': 'ascii only'}) == nicegui_json.dumps({'plain': 'ascii only'})
 
@@ -84,3 +86,4 @@ async def test_a_page_with_non_ascii_text_is_sent_as_ascii_json(user):
     await user.should_see('7 × 24 jam')  # the submit page's promise, with its multiplication sign
     html = user.client.build_response(user.client.request).body.decode()
     assert '7 \\u00d7 24 jam' in html
+    assert '(v) =\\u003e window.laporDraft' in html  # the draft's handlers, escaped for the fast path
