@@ -51,6 +51,15 @@ class Select(ui.select):
         self._built_from: dict | list = copy(options)  # what the option list was last built from
         super().__init__(options, **kwargs)
 
+    def _update_options(self) -> None:
+        """As NiceGUI's, with the option list as a tuple of plain dicts: a list in props would be wrapped into
+        observable collections, one per option, on every page (data only ever sent as it is)."""
+        before_value = self.value
+        self._props['options'] = tuple({'value': index, 'label': label} for index, label in enumerate(self._labels))
+        self._props[self.VALUE_PROP] = self._value_to_model_value(before_value)
+        if not isinstance(before_value, list):  # a multi-select keeps its values
+            self.value = before_value if before_value in self._values else None
+
     def update(self) -> None:
         if self.options == self._built_from:
             ui.element.update(self)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import weakref
 from dataclasses import replace
 from typing import Any
 
-from nicegui import ui
+from nicegui import app, ui
 
 from components.complaint_queue import ComplaintQueue
 from components.fields import select, text_input
@@ -20,6 +22,20 @@ from . import session
 
 SLA_LABELS = {'on_track': 'Aman', 'at_risk': 'Berisiko', 'breached': 'Terlambat', 'stopped': 'Jam berhenti'}
 CHANNEL_LABELS = {'web': 'Web', 'api': 'API', 'call_center': 'Call Center 112', 'social_media': 'Media sosial'}
+log = logging.getLogger(__name__)
+_open_boards: weakref.WeakSet[_Board] = weakref.WeakSet()
+
+
+async def _refresh_dirty_counters() -> None:
+    """One timer for every open board, not one per board (each is a task waking the server): the counters of
+    boards that a change touched are read again, once per scope and filters (board.shared_counters)."""
+    for board_view in list(_open_boards):
+        if not board_view.counters_dirty or board_view.queue.is_deleted:
+            continue
+        try:
+            await board_view.refresh_counters()
+        except Exception:  # one board's failure (e.g. its page closing meanwhile) must not starve the others
+            log.exception('refreshing a board\'s counters failed')
 
 
 def create() -> None:
@@ -32,6 +48,8 @@ def create() -> None:
                          user_id=actor.user_id):
             board_view = _Board(actor)
             await board_view.load()
+
+    app.timer(board.COUNTERS_MAX_AGE, _refresh_dirty_counters, immediate=False)
 
 
 class _Board:
@@ -64,7 +82,7 @@ class _Board:
             self.page_label = ui.label().mark('page')
             self.next = ui.button('Berikutnya', on_click=lambda: self._turn(1)).props('flat no-caps')
         events.complaint_changed.subscribe(self._on_change)
-        ui.timer(board.COUNTERS_MAX_AGE, self._refresh_counters_if_dirty)  # lazily, read once for many boards
+        _open_boards.add(self)  # counters refreshed lazily, by one timer for all boards
 
     async def load(self) -> None:
         if not self.fields['category_id'].options:
@@ -75,7 +93,7 @@ class _Board:
         self.page_label.text = f'Halaman {self.page + 1} dari {pages} · {result.total} aduan'
         self.previous.set_enabled(self.page > 0)
         self.next.set_enabled(self.page + 1 < pages)
-        await self._refresh_counters()
+        await self.refresh_counters()
 
     async def _fill_options(self) -> None:
         self.fields['category_id'].set_options({i: n for i, n, _ in await complaints.active_categories()})
@@ -83,17 +101,13 @@ class _Board:
         if 'agency_id' in self.fields:
             self.fields['agency_id'].set_options(dict(await complaints.agencies()))
 
-    async def _refresh_counters(self) -> None:
+    async def refresh_counters(self) -> None:
         counts = await board.shared_counters(self.actor, self.filters)
         self.counters_dirty = False
         parts = [f'<span>{label}: <b>{counts[s.value]}</b></span>' for s, label in STATUS_LABELS.items()
                  if counts[s.value]]
         parts += [f'<span>{label}: <b>{counts[key]}</b></span>' for key, label in SLA_LABELS.items()]
         self.counters.content = ''.join(parts)
-
-    async def _refresh_counters_if_dirty(self) -> None:
-        if self.counters_dirty:
-            await self._refresh_counters()
 
     async def _filters_changed(self) -> None:
         values = {name: field.value for name, field in self.fields.items()}

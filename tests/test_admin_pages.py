@@ -128,3 +128,21 @@ async def test_board_filters_narrow_the_queue_and_its_counters(user: User):
     user.find(marker='filter-sla').elements.pop().value = 'breached'
     await factories.eventually(lambda: _codes(user) == [])
     await user.should_see('Halaman 1 dari 1 · 0 aduan')
+
+
+async def test_counters_follow_new_complaints_on_the_next_shared_refresh(user: User):
+    """Counters are read again lazily, by one timer for every open board, once a change touched the board."""
+    from pages import board as board_page  # noqa: PLC0415  (the timer's callback, called here instead of waiting)
+
+    await factories.submit(title='Jalan berlubang di Kertek')
+    await _login(user, 'admin', 'rahasia-admin-123')
+    await user.should_see(marker='queue', retries=30)
+    counters = user.find(marker='counters').elements.pop()
+    assert 'Aman: <b>1</b>' in counters.content
+    await board_page._refresh_dirty_counters()
+    assert 'Aman: <b>1</b>' in counters.content  # nothing changed: nothing read
+
+    await factories.submit(title='Lampu jalan mati di Wonosobo')
+    await factories.eventually(lambda: len(user.find(marker='queue').elements.pop().sent) == 1)
+    await board_page._refresh_dirty_counters()
+    assert 'Aman: <b>2</b>' in counters.content

@@ -25,3 +25,14 @@ async def test_select_rebuilds_its_options_only_when_they_changed(user):
     assert field.props['model-value'] == {'value': 1, 'label': 'Tiga'}
     field.set_options({1: 'Satu'})
     assert field.value is None  # the chosen option went away, so did the choice
+
+
+async def test_select_options_are_plain_data_not_observables_per_option(user):
+    """Every page holds its selects' options: as plain dicts in a tuple, not one observable per option."""
+    await user.open('/lacak')
+    with user.client.content:
+        field = select({1: 'Satu', 2: 'Dua'}, 'Angka', marker='angka')
+    options = field.props['options']
+    assert type(options) is tuple and all(type(option) is dict for option in options)
+    field.value = 2
+    assert field.props['model-value'] == {'value': 1, 'label': 'Dua'}
