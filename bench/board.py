@@ -13,7 +13,8 @@ Figures (each beside the floor's, measured in the same run, one after the other)
 2. server RSS per board: a full collection, RSS, 200 boards opened, a full collection, RSS. The floor's
    200 boards open first and stay open while the app's 200 open, so each set grows the heap afresh
    (memory freed by closed boards would be reused and hide the cost);
-3. server CPU while 200 boards sit idle, with only that kind open;
+3. server CPU while 200 boards sit idle for IDLE_SECONDS (whole periods of both keep-alive pings), with only
+   that kind open;
 4. 500 boards kept open for ``soak_seconds`` while a row arrives every 2 s: sockets dropped, rows missed.
 """
 
@@ -40,6 +41,10 @@ SOAK_N = 500
 TARGET_P99_MS = 250.0
 TARGET_MB_PER_BOARD = 0.5
 TARGET_IDLE_RATIO = 1.2
+# The idle window holds whole periods of both keep-alive pings every socket gets (uvicorn's WebSocket ping every
+# 20 s, Engine.IO's every 0.8 x reconnect_timeout = 24 s): a shorter one catches one or two of each depending on
+# when the boards connected, which the floor's fresh boards and the app's older ones do not share
+IDLE_SECONDS = 120.0
 ARRIVAL_TIMEOUT = 15.0  # seconds a row may take to reach every board before it counts as missed
 KINDS = {
     # kind: (page, a text the page must contain, sign-in route or None, route that makes one new row)
@@ -99,7 +104,7 @@ class Soak:
 
 
 def measure(server: Server, user_id: int, *, sizes: Sequence[int] = SIZES, rows_per_size: int = 20,
-            spacing: float = 0.5, idle_seconds: float = 30.0, soak_seconds: float = 300.0,
+            spacing: float = 0.5, idle_seconds: float = IDLE_SECONDS, soak_seconds: float = 300.0,
             soak_every: float = 2.0) -> tuple[list[Row], list[str]]:
     """Rows and notes of the board part (the server must hold the complaints and user of ``seed``)."""
     if TARGET_N not in sizes or SOAK_N not in sizes:
@@ -142,7 +147,8 @@ async def _measure(server: Server, user_id: int, *, sizes: Sequence[int], rows_p
         f'board: the bench process itself runs the {max(sizes)} simulated tabs (Socket.IO clients, one event loop) '
         f'and shares the {_cpus()}-CPU machine with the server, so it adds to every board figure, floor included.',
         f'board: both pages show the first page of {rows_shown} rows; /admin also builds its frame, filters and '
-        'counters, subscribes to the bus and runs a 15 s counters timer per board, and sends a notification with each '
+        'counters, subscribes to the bus (one app-wide 15 s timer refreshes counters a change touched), and sends a '
+        'notification with each '
         'new row (its own choice: the floor sends the upsert only). Latency counts from just before POST '
         '/bench/submit (or /bench/bare-push) until the last board got the upsert; a warm-up row before each series is '
         f'not counted; with {rows_per_size} rows a series\' p99 is its slowest row.',
