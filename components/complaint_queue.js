@@ -49,8 +49,14 @@ export default {
           <tr v-if="!rows.length"><td colspan="5" class="lapor-muted">Tidak ada aduan yang cocok.</td></tr>
         </tbody>
       </table>
+      <div class="lapor-row lapor-queue-pager">
+        <q-btn flat no-caps label="Sebelumnya" :disable="page <= 0" @click="$emit('turn', -1)" />
+        <span>Halaman {{ page + 1 }} dari {{ pages }} · {{ total }} aduan</span>
+        <q-btn flat no-caps label="Berikutnya" :disable="page + 1 >= pages" @click="$emit('turn', 1)" />
+      </div>
     </div>`,
-  props: { initial: Array, pageSize: Number, page: Number, serverNow: Number, sound: Boolean },
+  props: { initial: Array, pageSize: Number, page: Number, pages: Number, total: Number, serverNow: Number,
+           sound: Boolean },
   data() {
     return { rows: [...(this.initial || [])], now: Date.now(), offset: 0, outside: 0, flash: {} };
   },

@@ -1,4 +1,5 @@
-"""The board's queue element (see complaint_queue.js): rows in, single-row updates after."""
+"""The board's queue element (see complaint_queue.js): rows in, single-row updates after; its pager too
+(one element instead of four on every open board: each costs memory and collector time while it is open)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,21 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
         super().__init__()
         self.rows: list[dict[str, Any]] = []
         self.sent: dict[int, dict[str, Any]] = {}  # rows pushed since the last full load (what the browser got)
-        self._props.update({'initial': (), 'page-size': page_size, 'page': 0, 'sound': False})
+        self._props.update({'initial': (), 'page-size': page_size, 'page': 0, 'pages': 1, 'total': 0, 'sound': False})
 
-    def show(self, rows: list[dict[str, Any]], *, page: int) -> None:
+    @property
+    def pager_text(self) -> str:
+        return f'Halaman {self._props["page"] + 1} dari {self._props["pages"]} · {self._props["total"]} aduan'
+
+    def show(self, rows: list[dict[str, Any]], *, page: int, total: int | None = None) -> None:
+        """Show ``rows`` as page ``page`` (from 0) of ``total`` complaints (default: just these rows)."""
         self.rows = rows
         self.sent.clear()
         # A tuple: NiceGUI wraps a list of dicts in props into observable collections, one per row and per
         # nested dict (about 100 objects a page, on every board, for data only ever sent as it is)
-        self._props.update({'initial': tuple(rows), 'page': page,
+        total = len(rows) if total is None else total
+        self._props.update({'initial': tuple(rows), 'page': page, 'total': total,
+                            'pages': max(1, -(-total // self._props['page-size'])),
                             'server-now': int(clock.now().timestamp() * 1000)})
         self.update()
 
@@ -34,5 +42,5 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
         self.run_method('remove', row_id)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        return [*super()._displayed_contents(only_visible=only_visible),
+        return [*super()._displayed_contents(only_visible=only_visible), self.pager_text,
                 *(f'{r["code"]} {r["title"]}' for r in [*self.rows, *self.sent.values()])]

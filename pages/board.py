@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import weakref
 from dataclasses import replace
@@ -58,6 +59,7 @@ class _Board:
         self.filters = Filters()
         self.page = 0
         self.counters_dirty = False
+        self._loading = asyncio.Lock()
         with ui.element('section').classes('lapor-filters'):
             self.fields: dict[str, Any] = {}
             if actor.role != Role.OPD_ADMIN:
@@ -77,22 +79,23 @@ class _Board:
         self.counters = ui.html('', sanitize=False).classes('lapor-counters').mark('counters')
         self.queue = ComplaintQueue(page_size=board.PAGE_SIZE).mark('queue')
         self.queue.on('refresh', self.load)
-        with ui.element('div').classes('lapor-row'):
-            self.previous = ui.button('Sebelumnya', on_click=lambda: self._turn(-1)).props('flat no-caps')
-            self.page_label = ui.label().mark('page')
-            self.next = ui.button('Berikutnya', on_click=lambda: self._turn(1)).props('flat no-caps')
+        self.queue.on('turn', lambda e: self._turn(1 if e.args == 1 else -1))
         events.complaint_changed.subscribe(self._on_change)
         _open_boards.add(self)  # counters refreshed lazily, by one timer for all boards
 
     async def load(self) -> None:
+        async with self._loading:
+            await self._load()
+
+    async def _load(self) -> None:
         if not self.fields['category_id'].options:
             await self._fill_options()
-        result = await board.queue(self.actor, self.filters, page=self.page)
-        self.queue.show(result.rows, page=self.page)
+        result = await board.queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
         pages = max(1, -(-result.total // result.page_size))
-        self.page_label.text = f'Halaman {self.page + 1} dari {pages} · {result.total} aduan'
-        self.previous.set_enabled(self.page > 0)
-        self.next.set_enabled(self.page + 1 < pages)
+        if self.page >= pages:  # the last page emptied meanwhile (or a turn past it): show the last one
+            self.page = pages - 1
+            result = await board.queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
+        self.queue.show(result.rows, page=self.page, total=result.total)
         await self.refresh_counters()
 
     async def _fill_options(self) -> None:
@@ -120,8 +123,9 @@ class _Board:
         await self.load()
 
     async def _turn(self, step: int) -> None:
-        self.page = max(0, self.page + step)
-        await self.load()
+        async with self._loading:  # quick taps turn one page after another, each from where the last one ended
+            self.page = max(0, self.page + step)
+            await self._load()
 
     def _on_change(self, news: events.ComplaintNews) -> None:
         row = news.row

@@ -146,3 +146,23 @@ async def test_counters_follow_new_complaints_on_the_next_shared_refresh(user: U
     await factories.eventually(lambda: len(user.find(marker='queue').elements.pop().sent) == 1)
     await board_page._refresh_dirty_counters()
     assert 'Aman: <b>2</b>' in counters.content
+
+
+async def test_board_pages_through_the_queue(user: User, monkeypatch):
+    from services import board  # noqa: PLC0415
+
+    monkeypatch.setattr(board, 'PAGE_SIZE', 2)
+    for n in range(3):
+        await factories.submit(title=f'Jalan berlubang nomor {n}')
+    await _login(user, 'admin', 'rahasia-admin-123')
+    await user.should_see('Halaman 1 dari 2 · 3 aduan', retries=30)
+    assert len(_codes(user)) == 2
+    first_page = set(_codes(user))
+    user.find(marker='queue').trigger('turn', 1)
+    await user.should_see('Halaman 2 dari 2 · 3 aduan')
+    assert len(_codes(user)) == 1 and not set(_codes(user)) & first_page
+    user.find(marker='queue').trigger('turn', 1)  # past the last page (a tampered browser): stays on the last
+    await user.should_see('Halaman 2 dari 2 · 3 aduan')
+    user.find(marker='queue').trigger('turn', -1)
+    await user.should_see('Halaman 1 dari 2 · 3 aduan')
+    assert set(_codes(user)) == first_page

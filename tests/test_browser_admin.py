@@ -32,6 +32,8 @@ def test_admin_sees_a_new_complaint_live_and_the_citizen_sees_the_response_live(
     screen.selenium.find_element(By.XPATH, '//button[normalize-space()="Masuk"]').click()
     _until(screen.selenium, lambda d: _path(d) == '/admin', 'the login to land on the board')
     _until(screen.selenium, lambda d: 'Tidak ada aduan yang cocok.' in _text(d), 'the empty queue')
+    assert 'Halaman 1 dari 1 · 0 aduan' in _text(screen.selenium), 'the pager, drawn by the queue itself'
+    assert not screen.selenium.find_element(By.XPATH, '//button[normalize-space()="Berikutnya"]').is_enabled()
     assert screen.selenium.execute_script('return window.innerWidth') >= 1024, 'the board is a desktop page'
     _mark_not_reloaded(screen.selenium)
 
