@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 import aiohttp
 import socketio
 
-MARK = 'Aduan papan uji '  # the title prefix of bench rows (bench/server.py): a token follows, then '"'
+MARK = 'Aduan papan uji '  # the title prefix of bench rows (bench/server.py writes them): a token follows, then '"'
 SOCKET_PATH = '/_nicegui_ws/socket.io'
 _QUERY = re.compile(r'query: (\{.*?\}),\n')
 ACK_EVERY = 3.0  # seconds, as nicegui.js

@@ -46,6 +46,8 @@ from fastapi import HTTPException
 from fastapi.responses import PlainTextResponse
 from nicegui import Client, Event, app, ui
 
+from .board_client import MARK  # the title prefix of bench rows: the simulated tabs look for it
+
 MAIN = Path(__file__).resolve().parent.parent / 'main.py'
 
 # Garbage-collection pauses per generation (count, total and longest in ms): they set the latency tail
@@ -143,7 +145,6 @@ _bare_rows: list[dict[str, Any]] = []  # the board's first page, read once by /b
 _bare_row_pushed: Event[dict[str, Any]] = Event()  # every bare board's upsert is subscribed here
 _bare_pushes = itertools.count(1)
 _submits = itertools.count()
-MARK = 'Aduan papan uji '  # the title prefix of bench rows: the clients look for it in each upsert
 
 
 @ui.page('/bench/bare-board')

@@ -21,15 +21,15 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
     def pager_text(self) -> str:
         return f'Halaman {self._props["page"] + 1} dari {self._props["pages"]} · {self._props["total"]} aduan'
 
-    def show(self, rows: list[dict[str, Any]], *, page: int, total: int | None = None) -> None:
-        """Show ``rows`` as page ``page`` (from 0) of ``total`` complaints (default: just these rows)."""
+    def show(self, rows: list[dict[str, Any]], *, page: int, pages: int = 1, total: int | None = None) -> None:
+        """Show ``rows`` as page ``page`` (from 0) of ``pages``, ``total`` complaints in all (default: just these
+        rows, one page)."""
         self.rows = rows
         self.sent.clear()
         # A tuple: NiceGUI wraps a list of dicts in props into observable collections, one per row and per
         # nested dict (about 100 objects a page, on every board, for data only ever sent as it is)
-        total = len(rows) if total is None else total
-        self._props.update({'initial': tuple(rows), 'page': page, 'total': total,
-                            'pages': max(1, -(-total // self._props['page-size'])),
+        self._props.update({'initial': tuple(rows), 'page': page, 'pages': pages,
+                            'total': len(rows) if total is None else total,
                             'server-now': int(clock.now().timestamp() * 1000)})
         self.update()
 

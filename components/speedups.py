@@ -34,7 +34,7 @@ from nicegui.helpers import functions
 _original = functions.expects_arguments
 _answers: dict[tuple[Any, bool], bool] = {}
 _NON_ASCII = re.compile(r'[^\x00-\x7f]')
-# What NiceGUI's HTML_ESCAPE_TABLE replaces, as JSON escapes (each str.replace is a fast scan)
+# What NiceGUI's HTML_ESCAPE_TABLE replaces, as JSON escapes (each str.replace is one fast scan)
 _HTML_SPECIAL = (('&', '\\u0026'), ('<', '\\u003c'), ('>', '\\u003e'), ('`', '\\u0060'), ('$', '\\u0024'))
 
 
@@ -70,8 +70,7 @@ def ascii_dumps(obj: Any, *args: Any, **kwargs: Any) -> str:
     written as a ``\\uXXXX`` escape."""
     text = nicegui_json.dumps(obj, *args, **kwargs)
     for special, escaped in _HTML_SPECIAL:
-        if special in text:
-            text = text.replace(special, escaped)
+        text = text.replace(special, escaped)  # one fast scan; the same string back when there is none
     return text if text.isascii() else _NON_ASCII.sub(_escape, text)
 
 

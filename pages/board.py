@@ -91,11 +91,10 @@ class _Board:
         if not self.fields['category_id'].options:
             await self._fill_options()
         result = await board.queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
-        pages = max(1, -(-result.total // result.page_size))
-        if self.page >= pages:  # the last page emptied meanwhile (or a turn past it): show the last one
-            self.page = pages - 1
+        if self.page >= result.pages:  # the last page emptied meanwhile (or a turn past it): show the last one
+            self.page = result.pages - 1
             result = await board.queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
-        self.queue.show(result.rows, page=self.page, total=result.total)
+        self.queue.show(result.rows, page=self.page, pages=result.pages, total=result.total)
         await self.refresh_counters()
 
     async def _fill_options(self) -> None:

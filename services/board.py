@@ -45,6 +45,11 @@ class QueuePage:
     page: int
     page_size: int
 
+    @property
+    def pages(self) -> int:
+        """How many pages the queue has (at least one, an empty page)."""
+        return max(1, -(-self.total // self.page_size))
+
 
 def _visible(actor: Actor) -> Q:
     return Q(agency_id=actor.agency_id) if actor.role == Role.OPD_ADMIN else Q()
