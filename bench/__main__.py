@@ -89,7 +89,9 @@ def main(parts: Sequence[str] = PARTS, *, soak_seconds: float = 300.0) -> int:
             notes.append(note)
             with running_server(ENV, WORK / 'board-server.log') as server:
                 _step(f'board: server at {server.base_url} (pid {server.process.pid})')
-                board_rows, board_notes = board.measure(server, user_id, soak_seconds=soak_seconds)
+                board_rows, board_notes = board.measure(
+                    server, user_id, lambda: running_server(ENV, WORK / 'board-floor-server.log'),
+                    soak_seconds=soak_seconds)
                 rows += board_rows
                 notes += board_notes
     finally:
