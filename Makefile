@@ -30,7 +30,7 @@ lint: install
 test: install browser lint
 	$(PY) -m pytest -q -p no:cacheprovider
 
-bench: install
+bench: install browser
 	$(PY) -m bench
 
 clean:
