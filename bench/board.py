@@ -137,7 +137,7 @@ async def _measure(server: Server, user_id: int, floor_server: ServerStarter, *,
         opened: dict[tuple[str, int], Tabs] = {}
         try:
             memory, opening = await _memory(run, opened)
-            idle = await _idle(run, floor_server, idle_seconds)
+            idle, floor_notes = await _idle(run, floor_server, idle_seconds)
             latency: dict[tuple[str, int], Latency] = {}
             soak: dict[str, Soak] = {}
             for n in sorted(sizes, key=lambda n: n != TARGET_N):  # the target size first: its app boards are open
@@ -169,7 +169,7 @@ async def _measure(server: Server, user_id: int, floor_server: ServerStarter, *,
         'not reconnect, so a dropped socket counts as dropped. Closed tabs are forgotten by the server at once '
         '(/bench/drop-disconnected) so one phase does not linger into the next.',
     ]
-    notes += run.log_note()
+    notes += run.log_note() + floor_notes
     return rows, notes
 
 
@@ -191,9 +191,10 @@ async def _memory(run: _Run, opened: dict[tuple[str, int], Tabs]) -> tuple[dict[
     return memory, opening
 
 
-async def _idle(run: _Run, floor_server: ServerStarter, seconds: float) -> dict[str, tuple[float, float]]:
+async def _idle(run: _Run, floor_server: ServerStarter,
+                seconds: float) -> tuple[dict[str, tuple[float, float]], list[str]]:
     """Server CPU seconds and GC pauses (ms) over the same ``seconds``: this server with the app's TARGET_N boards
-    (open already), and a second server with TARGET_N floor boards."""
+    (open already), and a second server with TARGET_N floor boards; a note if the second server logged errors."""
     with floor_server() as server:
         floor = _Run(server, run.http, run.user_id)
         await floor.post('/bench/bare-rows', user_id=run.user_id)
@@ -211,8 +212,9 @@ async def _idle(run: _Run, floor_server: ServerStarter, seconds: float) -> dict[
             stats = await asyncio.gather(run.stats(), floor.stats())
         finally:
             await tabs.close()
+            notes = floor.log_note('the floor\'s second server')
     app_gc, floor_gc = (sum(total for _, total, _ in s['gc'].values()) for s in stats)
-    return {'app': (cpu[0], app_gc), 'bare': (cpu[1], floor_gc)}
+    return {'app': (cpu[0], app_gc), 'bare': (cpu[1], floor_gc)}, notes
 
 
 class _Run:
@@ -340,7 +342,7 @@ class _Run:
         except OSError as error:
             return repr(error)
 
-    def log_note(self) -> list[str]:
+    def log_note(self, name: str = 'the server') -> list[str]:
         """A note when the server logged errors during the run (read from its log file)."""
         try:
             text = self.server.log.read_text(errors='replace')
@@ -351,7 +353,7 @@ class _Run:
             return []
         at = text.index('Traceback (most recent call last)')
         excerpt = ' | '.join(text[at:].splitlines()[-3:])[:300]
-        return [f'board: the server logged {tracebacks} traceback(s) during the run; last lines: {excerpt}']
+        return [f'board: {name} logged {tracebacks} traceback(s) during the run; last lines: {excerpt}']
 
 
 def _percentile(values: list[float], p: float) -> float:
