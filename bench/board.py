@@ -52,7 +52,7 @@ TARGET_IDLE_RATIO = 1.2
 # 20 s, Engine.IO's every 0.8 x reconnect_timeout = 24 s): a shorter one catches one or two of each depending on
 # when the boards connected, which the floor's fresh boards and the app's older ones do not share
 IDLE_SECONDS = 120.0
-IDLE_SETTLE = 20.0  # seconds after the last board opened: the first ones after a burst of opening cost more
+IDLE_SETTLE = 20.0  # seconds after the last board opened: the first seconds after opening cost more
 ARRIVAL_TIMEOUT = 15.0  # seconds a row may take to reach every board before it counts as missed
 KINDS = {
     # kind: (page, a text the page must contain, sign-in route or None, route that makes one new row)
@@ -162,9 +162,8 @@ async def _measure(server: Server, user_id: int, floor_server: ServerStarter, *,
         f'board: both pages show the first page of {rows_shown} rows; /admin also builds its frame, filters and '
         'counters, subscribes to the bus (one app-wide 15 s timer refreshes counters a change touched), and sends a '
         'notification with each new row (its own choice: the floor sends the upsert only). Latency counts from just '
-        'before POST '
-        '/bench/submit (or /bench/bare-push) until the last board got the upsert; a warm-up row before each series is '
-        f'not counted; with {rows_per_size} rows a series\' p99 is its slowest row.',
+        'before POST /bench/submit (or /bench/bare-push) until the last board got the upsert; a warm-up row before '
+        f'each series is not counted; with {rows_per_size} rows a series\' p99 is its slowest row.',
         'board: each tab has its own session (cookie jar) and socket, acknowledges like nicegui.js every 3 s, and does '
         'not reconnect, so a dropped socket counts as dropped. Closed tabs are forgotten by the server at once '
         '(/bench/drop-disconnected) so one phase does not linger into the next.',

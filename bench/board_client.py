@@ -192,8 +192,8 @@ class Tabs:
         self.concurrent = concurrent
         self._acks: asyncio.Task | None = None
 
-    async def open(self) -> float:
-        """Open every tab at its moment; seconds it took. Raises on the first tab that fails."""
+    async def open(self) -> None:
+        """Open every tab at its moment. Raises on the first tab that fails."""
         started = time.perf_counter()
         span = len(self.tabs) / self.rate
         chance = random.Random(len(self.tabs))  # the same moments in every run
@@ -215,7 +215,6 @@ class Tabs:
             if isinstance(error, BaseExceptionGroup):
                 raise error.exceptions[0] from None
             raise
-        return time.perf_counter() - started
 
     async def _ack_loop(self, slices: int = 30) -> None:
         """Each tab acknowledges every ACK_EVERY seconds, the tabs spread over the interval: browsers' timers start
