@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+import weakref
 
 os.environ['LAPOR_DB_URL'] = 'sqlite://:memory:'
 os.environ.setdefault('LAPOR_DATA_DIR', tempfile.mkdtemp(prefix='lapor-test-'))
@@ -9,6 +10,8 @@ os.environ['LAPOR_PUBLIC_URL'] = 'http://lapor.test'
 os.environ['LAPOR_ADMIN_PASSWORD'] = 'rahasia-admin-123'
 
 import pytest
+from nicegui import context, ui
+from nicegui.testing import User
 
 from services import clock, complaints, db, limits
 from services.settings import settings
@@ -24,6 +27,51 @@ def _clean_state():
                      upload=(settings.upload_limit, settings.upload_window))
     yield
     clock.reset()
+
+
+class _ToThePagesUser:
+    """Stands for ui.navigate, ui.notify or ui.download while simulated users run: a call goes to the user whose
+    page it was made on (the context's client), else to the user read last, as NiceGUI does."""
+
+    def __init__(self, users: weakref.WeakSet, name: str) -> None:
+        self._users, self._name = users, name
+        self.last: User | None = None
+
+    def _target(self):
+        client = context.client if context.slot_stack else None
+        owner = next((u for u in list(self._users) if object.__getattribute__(u, 'client') is client), self.last)
+        return object.__getattribute__(owner, self._name)
+
+    def __call__(self, *args, **kwargs):
+        return self._target()(*args, **kwargs)
+
+    def __getattr__(self, attribute: str):
+        return getattr(self._target(), attribute)
+
+
+@pytest.fixture(autouse=True)
+def _simulated_users_apart(monkeypatch):
+    """NiceGUI's simulated User points ui.navigate, ui.notify and ui.download at its own whenever any of its
+    attributes is read, so with two users on pages the one read last gets every page's navigation: one user's
+    page refreshing its notices (its outbox reads that user) while the other user's login ran sent the other
+    user's redirect to the board to the wrong user (a CI failure). Here each call goes to its page's user."""
+    users = weakref.WeakSet()
+    stand_ins = {name: _ToThePagesUser(users, name) for name in ('navigate', 'notify', 'download')}
+    created = User.__init__
+
+    def init(self, client) -> None:
+        created(self, client)
+        users.add(self)
+
+    def read(self, name: str):
+        if name not in stand_ins:
+            for stand_in in stand_ins.values():
+                stand_in.last = self
+            ui.navigate, ui.notify, ui.download = stand_ins['navigate'], stand_ins['notify'], stand_ins['download']
+        return object.__getattribute__(self, name)
+
+    monkeypatch.setattr(User, '__init__', init)
+    monkeypatch.setattr(User, '__getattribute__', read)
 
 
 @pytest.fixture
