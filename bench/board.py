@@ -159,8 +159,9 @@ async def _measure(server: Server, user_id: int, floor_server: ServerStarter, *,
     notes = [
         f'board: the bench process itself runs the {max(sizes)} simulated tabs (Socket.IO clients, one event loop) '
         f'and shares the {_cpus()}-CPU machine with the server, so it adds to every board figure, floor included.',
-        f'board: both pages show the first page of {rows_shown} rows; /admin also builds its frame, filters and '
-        'counters, subscribes to the bus (one app-wide 15 s timer refreshes counters a change touched), and sends a '
+        f'board: both pages show the first page of {rows_shown} rows; /admin reads that page once for every board '
+        'opened between two changes (as its counters), and also builds its frame, filters and counters, subscribes '
+        'to the bus (one app-wide 15 s timer refreshes counters a change touched), and sends a '
         'notification with each new row (its own choice: the floor sends the upsert only). Latency counts from just '
         'before POST /bench/submit (or /bench/bare-push) until the last board got the upsert; a warm-up row before '
         f'each series is not counted; with {rows_per_size} rows a series\' p99 is its slowest row.',

@@ -98,10 +98,10 @@ class _Board:
     async def _load(self) -> None:
         if not self.fields['category_id'].options:
             await self._fill_options()
-        result = await board.queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
+        result = await board.shared_queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
         if self.page >= result.pages:  # the last page emptied meanwhile (or a turn past it): show the last one
             self.page = result.pages - 1
-            result = await board.queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
+            result = await board.shared_queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
         self.queue.show(result.rows, page=self.page, pages=result.pages, total=result.total)
         await self.refresh_counters()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -104,8 +105,31 @@ async def counters(actor: Actor, filters: Filters = Filters()) -> dict[str, int]
     return result
 
 
-COUNTERS_MAX_AGE = 15.0  # seconds: counts shared between boards are read again at least this often
+COUNTERS_MAX_AGE = 15.0  # seconds: counts and pages shared between boards are read again at least this often
+SHARED_KEYS = 1000  # readings kept (scopes x filters x pages); past this the shared readings start afresh
 _shared_counts: dict[tuple, tuple[int, float, asyncio.Future]] = {}
+_shared_pages: dict[tuple, tuple[int, float, asyncio.Future]] = {}
+
+
+def _scope(actor: Actor) -> int | None:
+    """Whose complaints a board shows: one OPD's for its admins, every OPD's for the other roles."""
+    return actor.agency_id if actor.role == Role.OPD_ADMIN else None
+
+
+async def _shared(readings: dict[tuple, tuple[int, float, asyncio.Future]], key: tuple,
+                  read: Callable[[], Awaitable[Any]]) -> Any:
+    """The reading under ``key`` made since the last published change (or one in flight), else a new one;
+    none older than COUNTERS_MAX_AGE seconds, and a failed one is not handed out again."""
+    now = time.monotonic()
+    hit = readings.get(key)
+    if hit is None or hit[0] != events.published() or now - hit[1] > COUNTERS_MAX_AGE or \
+            (hit[2].done() and hit[2].exception() is not None):
+        if len(readings) > SHARED_KEYS:  # many filter combinations over a long day: start afresh
+            readings.clear()
+        hit = readings[key] = (events.published(), now, asyncio.ensure_future(read()))
+    return await asyncio.shield(hit[2])
+
+
 async def shared_counters(actor: Actor, filters: Filters = Filters()) -> dict[str, int]:
     """``counters``, read once for every board that shows the same scope and filters.
 
@@ -113,16 +137,21 @@ async def shared_counters(actor: Actor, filters: Filters = Filters()) -> dict[st
     centre, forty admins) that would be one query set per board. Boards of the same scope (one OPD,
     or every OPD) and the same filters share one reading made after the last change, or one in flight.
     """
-    scope = actor.agency_id if actor.role == Role.OPD_ADMIN else None
-    key = (scope, *(getattr(filters, name) for name in Filters.__slots__ if name not in ('status', 'sla_state')))
-    now = time.monotonic()
-    hit = _shared_counts.get(key)
-    if hit is None or hit[0] != events.published() or now - hit[1] > COUNTERS_MAX_AGE or \
-            (hit[2].done() and hit[2].exception() is not None):
-        if len(_shared_counts) > 1000:  # many filter combinations over a long day: start afresh
-            _shared_counts.clear()
-        hit = _shared_counts[key] = (events.published(), now, asyncio.ensure_future(counters(actor, filters)))
-    return dict(await asyncio.shield(hit[2]))
+    key = (_scope(actor), *(getattr(filters, name) for name in Filters.__slots__
+                            if name not in ('status', 'sla_state')))
+    return dict(await _shared(_shared_counts, key, lambda: counters(actor, filters)))
+
+
+async def shared_queue(actor: Actor, filters: Filters = Filters(), *, page: int = 0,
+                       page_size: int = PAGE_SIZE) -> QueuePage:
+    """``queue``, read once for every board that shows the same scope, filters and page, as ``shared_counters``.
+
+    Staff open the board again after every complaint they handle; between two changes they all get the
+    same page (its rows never carry contact data), so it is read and built once. Its rows are shared:
+    callers must not change them.
+    """
+    key = (_scope(actor), filters, page, page_size)
+    return await _shared(_shared_pages, key, lambda: queue(actor, filters, page=page, page_size=page_size))
 
 
 def _as_dict(filters: Filters) -> dict[str, Any]:
@@ -164,4 +193,4 @@ async def rows_for(complaints: list[Complaint], now: datetime) -> list[dict[str,
 
 
 __all__ = ['PAGE_SIZE', 'SLA_FILTERS', 'Channel', 'ClockKind', 'Filters', 'QueuePage', 'Status', 'counters',
-           'matches', 'queue', 'row_for', 'visible_to']
+           'matches', 'queue', 'row_for', 'shared_counters', 'shared_queue', 'visible_to']

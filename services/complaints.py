@@ -116,9 +116,11 @@ async def _cached(name: str, load: Callable[[], Awaitable[Any]]) -> Any:
 
 
 def forget_reference_data() -> None:
-    """Drop the cached lists and public summaries (after a supervisor edits categories, OPDs or kecamatan)."""
+    """Drop the cached lists and public summaries (after a supervisor edits categories, OPDs or kecamatan);
+    the boards' shared readings are read again too."""
     _reference.clear()
     _summary_cache.clear()
+    events.reference_data_changed()
 
 
 async def active_categories() -> list[tuple[int, str, str]]:

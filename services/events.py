@@ -38,6 +38,14 @@ def publish(news: ComplaintNews) -> None:
     complaint_changed.emit(news)
 
 
+def reference_data_changed() -> None:
+    """Count an edit of what rows name (an OPD, a category, a kecamatan) as a change: readings shared
+    between boards since then are stale."""
+    global _published  # noqa: PLW0603
+    _published += 1
+
+
 def published() -> int:
-    """How many complaint changes were published so far: a cheap "has anything changed since" check."""
+    """How many changes were published so far (complaints, and the reference data their rows name): a cheap
+    "has anything changed since" check."""
     return _published

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from models import Agency, Role
-from services import board, clock, workflow
+from models import Agency, Category, Role
+from services import admin_settings, board, clock, workflow
 from services.board import Filters
 from services.workflow import Action, Actor
 from tests import factories
@@ -91,3 +91,34 @@ async def test_boards_of_one_scope_share_one_reading_of_the_counters_until_somet
     assert (await board.shared_counters(supervisor))['on_track'] == 2
     assert (await board.shared_counters(supervisor, Filters(status=board.Status.BARU)))['on_track'] == 2
     assert reads == [None, dpupr.agency_id, None]  # the status filter does not change what is counted
+
+
+async def test_boards_of_one_scope_share_one_reading_of_a_page_until_something_changes(monkeypatch):
+    supervisor, dpupr = SUPERVISOR, await _opd('DPUPR')
+    reads = []
+    original = board.queue
+
+    async def counted(actor, filters, *, page, page_size):
+        reads.append((actor.agency_id, page))
+        return await original(actor, filters, page=page, page_size=page_size)
+    monkeypatch.setattr(board, 'queue', counted)
+    first = await factories.submit(title='Jalan berlubang di Kertek')
+
+    opened = await asyncio.gather(*(board.shared_queue(supervisor) for _ in range(50)))
+    assert reads == [(None, 0)]  # fifty boards opened, one reading
+    assert all(page.rows == [opened[0].rows[0]] and page.rows[0]['code'] == first.code for page in opened)
+    assert (await board.shared_queue(dpupr)).rows[0]['code'] == first.code
+    assert (await board.shared_queue(supervisor, page=1)).rows == []
+    assert reads == [(None, 0), (dpupr.agency_id, 0), (None, 1)]  # an OPD's page and another page are their own
+
+    second = await factories.submit(title='Lampu jalan mati')  # a change: the next board reads afresh
+    assert {row['code'] for row in (await board.shared_queue(supervisor)).rows} == {first.code, second.code}
+
+    jalan = await Category.get(code='JALAN')  # an edited category: rows name it, so they are read again
+    await admin_settings.update_category(
+        supervisor, category_id=jalan.id, name='Jalan dan trotoar rusak', description=jalan.description,
+        agency_id=jalan.agency_id, first_response_minutes=jalan.first_response_minutes,
+        resolution_minutes=jalan.resolution_minutes, calendar=jalan.calendar,
+        pause_when_waiting=jalan.pause_when_waiting, active=True, sort_order=jalan.sort_order)
+    assert {row['category'] for row in (await board.shared_queue(supervisor)).rows} == {'Jalan dan trotoar rusak'}
+    assert len(reads) == 5
