@@ -3,6 +3,8 @@
 import os
 import tempfile
 import weakref
+from contextvars import ContextVar
+from typing import Any
 
 os.environ['LAPOR_DB_URL'] = 'sqlite://:memory:'
 os.environ.setdefault('LAPOR_DATA_DIR', tempfile.mkdtemp(prefix='lapor-test-'))
@@ -29,23 +31,27 @@ def _clean_state():
     clock.reset()
 
 
+_opening: ContextVar[User | None] = ContextVar('opening', default=None)  # the user whose page is being built
+
+
 class _ToThePagesUser:
     """Stands for ui.navigate, ui.notify or ui.download while simulated users run: a call goes to the user whose
-    page it was made on (the context's client), else to the user read last, as NiceGUI does."""
+    page it was made on (the context's client, or the page that user is opening), else to the user read last,
+    as NiceGUI does."""
 
     def __init__(self, users: weakref.WeakSet, name: str) -> None:
         self._users, self._name = users, name
         self.last: User | None = None
 
-    def _target(self):
+    def _target(self) -> Any:
         client = context.client if context.slot_stack else None
-        owner = next((u for u in list(self._users) if object.__getattribute__(u, 'client') is client), self.last)
-        return object.__getattribute__(owner, self._name)
+        owner = next((u for u in list(self._users) if object.__getattribute__(u, 'client') is client), None)
+        return object.__getattribute__(owner or _opening.get() or self.last, self._name)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._target()(*args, **kwargs)
 
-    def __getattr__(self, attribute: str):
+    def __getattr__(self, attribute: str) -> Any:
         return getattr(self._target(), attribute)
 
 
@@ -54,24 +60,33 @@ def _simulated_users_apart(monkeypatch):
     """NiceGUI's simulated User points ui.navigate, ui.notify and ui.download at its own whenever any of its
     attributes is read, so with two users on pages the one read last gets every page's navigation: one user's
     page refreshing its notices (its outbox reads that user) while the other user's login ran sent the other
-    user's redirect to the board to the wrong user (a CI failure). Here each call goes to its page's user."""
+    user's redirect to the board to the wrong user (a CI failure). Here each call goes to its page's user, and
+    a redirect made while a page is built (to /login, after /logout) to the user opening it."""
     users = weakref.WeakSet()
     stand_ins = {name: _ToThePagesUser(users, name) for name in ('navigate', 'notify', 'download')}
-    created = User.__init__
+    created, opened = User.__init__, User.open
 
     def init(self, client) -> None:
         created(self, client)
         users.add(self)
 
-    def read(self, name: str):
+    def read(self, name: str) -> Any:
         if name not in stand_ins:
             for stand_in in stand_ins.values():
                 stand_in.last = self
             ui.navigate, ui.notify, ui.download = stand_ins['navigate'], stand_ins['notify'], stand_ins['download']
         return object.__getattribute__(self, name)
 
+    async def open_page(self, path: str, **kwargs: Any) -> Any:
+        token = _opening.set(self)  # the page is built in this task or in tasks that copy its context
+        try:
+            return await opened(self, path, **kwargs)
+        finally:
+            _opening.reset(token)
+
     monkeypatch.setattr(User, '__init__', init)
     monkeypatch.setattr(User, '__getattribute__', read)
+    monkeypatch.setattr(User, 'open', open_page)
 
 
 @pytest.fixture
