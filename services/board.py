@@ -106,27 +106,29 @@ async def counters(actor: Actor, filters: Filters = Filters()) -> dict[str, int]
 
 
 COUNTERS_MAX_AGE = 15.0  # seconds: counts and pages shared between boards are read again at least this often
-SHARED_KEYS = 1000  # readings kept (scopes x filters x pages); past this the shared readings start afresh
+SHARED_KEYS = 1000  # readings kept (scopes x filters x pages) between two changes, at most
 _shared_counts: dict[tuple, tuple[int, float, asyncio.Future]] = {}
 _shared_pages: dict[tuple, tuple[int, float, asyncio.Future]] = {}
 
 
-def _scope(actor: Actor) -> int | None:
+def _scope(actor: Actor) -> tuple:
     """Whose complaints a board shows: one OPD's for its admins, every OPD's for the other roles."""
-    return actor.agency_id if actor.role == Role.OPD_ADMIN else None
+    return ('opd', actor.agency_id) if actor.role == Role.OPD_ADMIN else ('all',)
 
 
 async def _shared(readings: dict[tuple, tuple[int, float, asyncio.Future]], key: tuple,
                   read: Callable[[], Awaitable[Any]]) -> Any:
     """The reading under ``key`` made since the last published change (or one in flight), else a new one;
-    none older than COUNTERS_MAX_AGE seconds, and a failed one is not handed out again."""
-    now = time.monotonic()
+    none older than COUNTERS_MAX_AGE seconds, and a failed or cancelled one is not handed out again."""
+    now, published = time.monotonic(), events.published()
     hit = readings.get(key)
-    if hit is None or hit[0] != events.published() or now - hit[1] > COUNTERS_MAX_AGE or \
-            (hit[2].done() and hit[2].exception() is not None):
-        if len(readings) > SHARED_KEYS:  # many filter combinations over a long day: start afresh
+    if hit is None or hit[0] != published or now - hit[1] > COUNTERS_MAX_AGE or \
+            (hit[2].done() and (hit[2].cancelled() or hit[2].exception() is not None)):
+        for stale in [k for k, (seen, _, _) in readings.items() if seen != published]:  # none is handed out again
+            del readings[stale]
+        if len(readings) > SHARED_KEYS:  # many filter combinations between two changes: start afresh
             readings.clear()
-        hit = readings[key] = (events.published(), now, asyncio.ensure_future(read()))
+        hit = readings[key] = (published, now, asyncio.ensure_future(read()))
     return await asyncio.shield(hit[2])
 
 

@@ -113,6 +113,7 @@ async def test_boards_of_one_scope_share_one_reading_of_a_page_until_something_c
 
     second = await factories.submit(title='Lampu jalan mati')  # a change: the next board reads afresh
     assert {row['code'] for row in (await board.shared_queue(supervisor)).rows} == {first.code, second.code}
+    assert len(board._shared_pages) == 1  # the readings made before the change are let go
 
     jalan = await Category.get(code='JALAN')  # an edited category: rows name it, so they are read again
     await admin_settings.update_category(
