@@ -50,15 +50,7 @@ def create() -> None:
             board_view = _Board(actor)
             await board_view.load()
 
-    started = False
-
-    def start_counters_timer() -> None:  # at start-up, once: NiceGUI's create_user test fixture starts twice
-        nonlocal started
-        if not started:
-            started = True
-            app.timer(board.COUNTERS_MAX_AGE, _refresh_dirty_counters, immediate=False)
-
-    app.on_startup(start_counters_timer)
+    app.timer(board.COUNTERS_MAX_AGE, _refresh_dirty_counters, immediate=False)
 
 
 class _Board:

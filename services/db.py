@@ -77,19 +77,9 @@ def register(app: Any) -> None:
     app.state.lapor_database = True
     from fastapi.routing import _merge_lifespan_context  # noqa: PLC0415
 
-    depth = 0  # NiceGUI's create_user test fixture runs the lifespan again inside the first
-
     @asynccontextmanager
     async def database_lifespan(_app: Any) -> AsyncIterator[None]:
-        nonlocal depth
-        depth += 1
-        try:
-            if depth > 1:  # the database is open already: a second Tortoise.init would replace it mid-run
-                yield
-                return
-            async with open_database():
-                yield
-        finally:
-            depth -= 1
+        async with open_database():
+            yield
 
     app.router.lifespan_context = _merge_lifespan_context(database_lifespan, app.router.lifespan_context)

@@ -3,6 +3,7 @@
 import os
 import tempfile
 import weakref
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -11,8 +12,9 @@ os.environ.setdefault('LAPOR_DATA_DIR', tempfile.mkdtemp(prefix='lapor-test-'))
 os.environ['LAPOR_PUBLIC_URL'] = 'http://lapor.test'
 os.environ['LAPOR_ADMIN_PASSWORD'] = 'rahasia-admin-123'
 
+import httpx
 import pytest
-from nicegui import context, ui
+from nicegui import context, core, ui
 from nicegui.testing import User
 
 from services import clock, complaints, db, limits
@@ -35,18 +37,14 @@ _opening: ContextVar[User | None] = ContextVar('opening', default=None)  # the u
 
 
 class _ToThePagesUser:
-    """Stands for ui.navigate, ui.notify or ui.download while simulated users run: a call goes to the user whose
-    page it was made on (the context's client, or the page that user is opening), else to the user read last,
-    as NiceGUI does."""
+    """Stands for ui.navigate, ui.notify or ui.download while simulated users run: each call goes to the
+    ``name`` attribute of the user ``owner()`` picks."""
 
-    def __init__(self, users: weakref.WeakSet, name: str) -> None:
-        self._users, self._name = users, name
-        self.last: User | None = None
+    def __init__(self, owner: Callable[[], User], name: str) -> None:
+        self._owner, self._name = owner, name
 
     def _target(self) -> Any:
-        client = context.client if context.slot_stack else None
-        owner = next((u for u in list(self._users) if object.__getattribute__(u, 'client') is client), None)
-        return object.__getattribute__(owner or _opening.get() or self.last, self._name)
+        return object.__getattribute__(self._owner(), self._name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._target()(*args, **kwargs)
@@ -63,18 +61,24 @@ def _simulated_users_apart(monkeypatch):
     user's redirect to the board to the wrong user (a CI failure). Here each call goes to its page's user, and
     a redirect made while a page is built (to /login, after /logout) to the user opening it."""
     users = weakref.WeakSet()
-    stand_ins = {name: _ToThePagesUser(users, name) for name in ('navigate', 'notify', 'download')}
+    last: User | None = None
     created, opened = User.__init__, User.open
+
+    def owner() -> User:
+        client = context.client if context.slot_stack else None
+        on_page = next((u for u in list(users) if object.__getattribute__(u, 'client') is client), None)
+        return on_page or _opening.get() or last
+
+    stand_ins = [_ToThePagesUser(owner, name) for name in ('navigate', 'notify', 'download')]
 
     def init(self, client) -> None:
         created(self, client)
         users.add(self)
 
     def read(self, name: str) -> Any:
-        if name not in stand_ins:
-            for stand_in in stand_ins.values():
-                stand_in.last = self
-            ui.navigate, ui.notify, ui.download = stand_ins['navigate'], stand_ins['notify'], stand_ins['download']
+        nonlocal last
+        last = self
+        ui.navigate, ui.notify, ui.download = stand_ins
         return object.__getattribute__(self, name)
 
     async def open_page(self, path: str, **kwargs: Any) -> Any:
@@ -87,6 +91,13 @@ def _simulated_users_apart(monkeypatch):
     monkeypatch.setattr(User, '__init__', init)
     monkeypatch.setattr(User, '__getattribute__', read)
     monkeypatch.setattr(User, 'open', open_page)
+
+
+@pytest.fixture
+def create_user(user: User) -> Callable[[], User]:
+    """More simulated users on the ``user`` fixture's app. NiceGUI's own ``create_user`` runs the app's start-up
+    a second time (a second database, every start-up timer twice) and replaces its run config with defaults."""
+    return lambda: User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url='http://test'))
 
 
 @pytest.fixture
