@@ -211,7 +211,7 @@ async def sign_in(user_id: int) -> dict[str, bool]:
     actor = await auth.actor(user_id)
     if actor is None:
         raise HTTPException(404, f'no active user {user_id}')
-    session.sign_in(actor)
+    await session.sign_in(actor, address=None)
     return {'ok': True}
 
 

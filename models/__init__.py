@@ -1,6 +1,7 @@
 """Tortoise models: data and field-level helpers only; behaviour lives in services."""
 
 from .access import ApiKey
+from .app_setting import AppSetting
 from .complaint import Attachment, Complaint, SlaClock, TimelineEvent
 from .enums import (
     CLOSED_STATUSES,
@@ -15,10 +16,10 @@ from .enums import (
     Status,
 )
 from .reference import Agency, Category, District
-from .staff import AccessLog, Notification, ResponseTemplate, User
+from .staff import AccessLog, Notification, ResponseTemplate, StaffSession, User
 
 __all__ = [
-    'CLOSED_STATUSES', 'OPEN_STATUSES', 'AccessLog', 'Agency', 'ApiKey', 'Attachment', 'Category', 'Channel',
+    'CLOSED_STATUSES', 'OPEN_STATUSES', 'AccessLog', 'Agency', 'ApiKey', 'AppSetting', 'Attachment', 'Category', 'Channel',
     'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Notification', 'Privacy', 'ResponseTemplate',
-    'Role', 'SlaCalendar', 'SlaClock', 'Status', 'TimelineEvent', 'User',
+    'Role', 'SlaCalendar', 'SlaClock', 'StaffSession', 'Status', 'TimelineEvent', 'User',
 ]

@@ -71,3 +71,22 @@ class ResponseTemplate(Model):
     class Meta:
         table = 'response_template'
         ordering = ('title',)
+
+
+class StaffSession(Model):
+    """One signed-in browser of a staff member. Every staff action checks it (not ended, not idle) and the
+    user's current state, so a sign-out, a deactivation or a move to another OPD takes effect at once."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)  # sha256 of the token kept in the browser's storage
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        'lapor.User', related_name='sessions', on_delete=fields.CASCADE)
+    address = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+    end_reason = fields.CharField(max_length=20, null=True)  # 'logout', 'idle', 'deactivated', 'password'
+
+    class Meta:
+        table = 'staff_session'
+        indexes = (('user_id', 'ended_at'),)

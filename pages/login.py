@@ -35,7 +35,7 @@ def create() -> None:
                     message.text = error.message
                     password.value = ''
                     return
-                session.sign_in(actor)
+                await session.sign_in(actor, address=address)
                 ui.navigate.to(target)
 
             password.on('keydown.enter', attempt)
@@ -43,6 +43,8 @@ def create() -> None:
                 'unelevated color=primary no-caps').mark('login')
 
     @ui.page('/logout')
-    def logout_page() -> None:
-        session.sign_out()
+    async def logout_page() -> None:
+        await session.sign_out()
         ui.navigate.to('/login')
+
+    session.start_idle_timer()

@@ -39,6 +39,7 @@ class Actor:
     role: Role
     agency_id: int | None = None
     agency_name: str | None = None
+    session_id: int | None = None  # the signed-in browser (services.sessions); None for the CLI and the system
 
     @property
     def shown_name(self) -> str:
