@@ -13,9 +13,10 @@ from components.timeline import Timeline
 from services import attachments, complaints, events, staff_view
 from services.complaints_labels import CLOCK_LABELS, ROLE_LABELS, STATUS_LABELS
 from services.errors import DomainError, NotFound
+from services.sessions import SessionEnded
 from services.settings import settings
 from services.staff_view import StaffDetail
-from services.workflow import Action, Actor, Conflict, Role, Status, act
+from services.workflow import Action, Actor, Role, Status, act
 
 from . import session
 
@@ -50,6 +51,7 @@ class _ComplaintView:
     def __init__(self, actor: Actor, detail: StaffDetail) -> None:
         self.actor = actor
         self.detail = detail
+        self.watch = session.watch_of_page()
         with ui.element('section').classes('lapor-card'):
             ui.label(detail.code).classes('lapor-code').mark('code')
             self.banner = ui.label().classes('lapor-note').mark('changed')
@@ -134,22 +136,39 @@ class _ComplaintView:
             await act(self.actor, code_key=self.detail.code_key, action=action,
                       expected_version=self.detail.version, message=self.message.value or '',
                       agency_id=self.target.value)
-        except Conflict as error:
-            self.error.text = error.message  # the message stays in the box
+        except SessionEnded:
+            self._leave()
             return
-        except DomainError as error:
+        except DomainError as error:  # a Conflict too: the message stays in the box
             self.error.text = error.message
             return
         self.message.value = ''
         self.banner.set_visibility(False)
-        self.show(await staff_view.detail(self.actor, self.detail.code_key))
+        try:
+            fresh = await staff_view.detail(self.actor, self.detail.code_key)
+        except NotFound:  # handed back: the complaint is no longer this OPD's to see
+            session.leave_notice(f'Aduan {self.detail.code} dikembalikan ke Diskominfo untuk diteruskan.')
+            ui.navigate.to('/admin')
+            return
+        except SessionEnded:
+            self._leave()
+            return
+        self.show(fresh)
         ui.notify('Tersimpan.', position='top', icon='none')
+
+    def _leave(self) -> None:
+        session.to_login(f'/admin/aduan/{self.detail.code}')
 
     async def _on_change(self, news: events.ComplaintNews) -> None:
         if news.code_key != self.detail.code_key:
             return
+        if self.watch is not None and not self.watch.valid:
+            return  # the member's access changed: the page is leaving or being built again
         try:
             fresh = await staff_view.detail(self.actor, self.detail.code_key)
+        except SessionEnded:
+            self._leave()
+            return
         except NotFound:
             self.banner.text = 'Aduan ini sudah tidak lagi ditangani OPD Anda.'
             self.banner.set_visibility(True)
@@ -163,6 +182,9 @@ class _ComplaintView:
     async def _show_contact(self) -> None:
         try:
             contact = await staff_view.contact(self.actor, self.detail.code_key)
+        except SessionEnded:
+            self._leave()
+            return
         except DomainError as error:
             self.contact.text = error.message
             return

@@ -16,6 +16,7 @@ from components.frame import admin_frame
 from services import board, clock, complaints, events
 from services.board import Filters
 from services.complaints_labels import ROLE_LABELS, STATUS_LABELS
+from services.sessions import SessionEnded
 from services.settings import settings
 from services.workflow import Actor, Role
 
@@ -31,7 +32,7 @@ async def _refresh_dirty_counters() -> None:
     """One timer for every open board, not one per board (each is a task waking the server): the counters of
     boards that a change touched are read again, once per scope and filters (board.shared_counters)."""
     for board_view in list(_open_boards):
-        if not board_view.counters_dirty or board_view.queue.is_deleted:
+        if not board_view.counters_dirty or board_view.queue.is_deleted or not board_view.current:
             continue
         try:
             await board_view.refresh_counters()
@@ -49,6 +50,8 @@ def create() -> None:
                          user_id=actor.user_id):
             board_view = _Board(actor)
             await board_view.load()
+        if notice := session.take_notice():  # e.g. "handed back" from the complaint page just left
+            ui.notify(notice, position='top', icon='none')
 
     app.timer(board.COUNTERS_MAX_AGE, _refresh_dirty_counters, immediate=False)
 
@@ -59,6 +62,7 @@ class _Board:
         self.filters = Filters()
         self.page = 0
         self.counters_dirty = False
+        self.watch = session.watch_of_page()  # turns False the moment the member's access changes
         self._loading = asyncio.Lock()
         with ui.element('section').classes('lapor-filters'):
             self.fields: dict[str, Any] = {}
@@ -87,7 +91,17 @@ class _Board:
         async with self._loading:
             await self._load()
 
+    @property
+    def current(self) -> bool:
+        return self.watch is None or self.watch.valid
+
     async def _load(self) -> None:
+        try:
+            await self._read_and_show()
+        except SessionEnded:  # acting (filter, turn, refresh) after the session ended: the page leaves
+            session.to_login('/admin')
+
+    async def _read_and_show(self) -> None:
         if not self.fields['category_id'].options:
             await self._fill_options()
         result = await board.shared_queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
@@ -128,13 +142,14 @@ class _Board:
 
     def _on_change(self, news: events.ComplaintNews) -> None:
         row = news.row
-        if row is None or self.queue.is_deleted or not board.visible_to(self.actor, row):
+        if row is None or self.queue.is_deleted or not self.current or not board.visible_to(self.actor, row):
             return
         try:
             self.queue.client  # noqa: B018  (raises once the page was left: its subscription is ending)
         except RuntimeError:
             return
         self.counters_dirty = True
+        row = board.row_for_actor(self.actor, row)
         if board.matches(self.filters, row, int(clock.now().timestamp() * 1000)):
             self.queue.upsert(row, is_new=news.kind == 'created')  # the queue shows the toast itself
         else:

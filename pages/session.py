@@ -48,10 +48,23 @@ async def require_actor(path: str) -> Actor | None:
     """The actor, watched for the rest of the page's life; or None after sending the browser to the login."""
     actor = await current_actor()
     if actor is None:
-        ui.navigate.to(f'/login?next={path}')
+        to_login(path)
         return None
     _Watch(actor, path)
     return actor
+
+
+def to_login(path: str) -> None:
+    ui.navigate.to(f'/login?next={path}')
+
+
+def leave_notice(text: str) -> None:
+    """A message for the next staff page this browser opens (a page that navigates away cannot show it)."""
+    app.storage.user['staff_notice'] = text
+
+
+def take_notice() -> str | None:
+    return app.storage.user.pop('staff_notice', None)
 
 
 def watch_of_page() -> _Watch | None:

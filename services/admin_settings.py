@@ -19,7 +19,7 @@ from tortoise.models import Model
 
 from models import AccessLog, Agency, Category, Complaint, ResponseTemplate, Role, SlaCalendar, User
 
-from . import auth, codes, complaints
+from . import auth, codes, complaints, sessions
 from .errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from .validation import clean_text
 from .workflow import Actor
@@ -97,27 +97,30 @@ class AccessPage:
     has_next: bool
 
 
-def _require_supervisor(actor: Actor) -> None:
+async def _supervisor(actor: Actor) -> Actor:
+    """``actor`` as they are now (services.sessions), if a supervisor; else NotAllowed."""
+    actor = await sessions.verify(actor)
     if actor.role != Role.SUPERVISOR:
         raise NotAllowed(_REFUSED)
+    return actor
 
 
 # --- OPDs ---
 
 async def list_agencies(actor: Actor) -> list[AgencyRow]:
     """Every OPD, active or not, by name: supervisors only."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     return [_agency_row(a) for a in await Agency.all().order_by('name')]
 
 
 async def get_agency(actor: Actor, agency_id: int) -> AgencyRow:
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     return _agency_row(await _get(Agency, agency_id, 'OPD tidak ditemukan.'))
 
 
 async def create_agency(actor: Actor, *, code: str, name: str, short_name: str, active: bool = True) -> AgencyRow:
     """A new OPD (its code cannot change later: the CLI and imports name OPDs by code)."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     errors: dict[str, str] = {}
     code = _check_code(code, errors)
     name, short_name = _agency_names(name, short_name, errors)
@@ -133,7 +136,7 @@ async def create_agency(actor: Actor, *, code: str, name: str, short_name: str, 
 async def update_agency(actor: Actor, *, agency_id: int, name: str, short_name: str, active: bool) -> AgencyRow:
     """Rename an OPD or (de)activate it. An OPD that active categories still route to stays active: the
     supervisor routes those categories elsewhere first, so no new complaint goes to a closed desk."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     agency = await _get(Agency, agency_id, 'OPD tidak ditemukan.')
     errors: dict[str, str] = {}
     name, short_name = _agency_names(name, short_name, errors)
@@ -172,13 +175,13 @@ def _agency_row(agency: Agency) -> AgencyRow:
 
 async def list_categories(actor: Actor) -> list[CategoryRow]:
     """Every category, active or not, in display order: supervisors only."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     rows = await Category.all().order_by('sort_order', 'name').select_related('agency')
     return [_category_row(c) for c in rows]
 
 
 async def get_category(actor: Actor, category_id: int) -> CategoryRow:
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     category = await Category.get_or_none(id=category_id).select_related('agency')
     if category is None:
         raise NotFound('Kategori tidak ditemukan.')
@@ -191,7 +194,7 @@ async def create_category(actor: Actor, *, code: str, name: str, description: st
                           active: bool = True, sort_order: int | None = 0) -> CategoryRow:
     """A new category. Its code is fixed from now on (the API's ``service_code``). With no OPD its complaints
     wait for a supervisor to dispatch them. An active one is on the submit page at once."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     errors: dict[str, str] = {}
     code = _check_code(code, errors)
     if 'code' not in errors and await Category.exists(code=code):
@@ -214,7 +217,7 @@ async def update_category(actor: Actor, *, category_id: int, name: str, descript
     """Change a category. Routing applies to complaints that arrive afterwards, and so do new SLA windows and
     calendar: clocks already running keep their deadlines. A deactivated category leaves the submit page and
     the API's list; its complaints stay as they are."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     category = await _get(Category, category_id, 'Kategori tidak ditemukan.')
     errors: dict[str, str] = {}
     values = await _category_values(
@@ -281,12 +284,12 @@ def _category_row(category: Category) -> CategoryRow:
 
 async def list_users(actor: Actor) -> list[UserRow]:
     """Every staff account, active or not, by username: supervisors only."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     return [_user_row(u) for u in await User.all().order_by('username').select_related('agency')]
 
 
 async def get_user(actor: Actor, user_id: int) -> UserRow:
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     user = await User.get_or_none(id=user_id).select_related('agency')
     if user is None:
         raise NotFound('Pengguna tidak ditemukan.')
@@ -297,7 +300,7 @@ async def create_user(actor: Actor, *, username: str, full_name: str, role: Role
                       password: str) -> UserRow:
     """A new staff account with an initial password (hashed by ``auth``). An OPD admin names its OPD; the
     other roles see every OPD and name none."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     errors: dict[str, str] = {}
     try:
         username = auth.check_username(username)
@@ -321,9 +324,10 @@ async def create_user(actor: Actor, *, username: str, full_name: str, role: Role
 
 async def update_user(actor: Actor, *, user_id: int, full_name: str, role: Role | str, agency_id: int | None,
                       active: bool) -> UserRow:
-    """Change a staff member's name, role or OPD, or (de)activate the account. A deactivated member is signed
-    out at their next page load and cannot sign in. Supervisors cannot lock themselves out."""
-    _require_supervisor(actor)
+    """Change a staff member's name, role or OPD, or (de)activate the account. A deactivated member's sessions
+    end at once and their open pages go to the login; a changed role or OPD re-scopes their open pages.
+    Supervisors cannot lock themselves out."""
+    actor = await _supervisor(actor)
     user = await _get(User, user_id, 'Pengguna tidak ditemukan.')
     errors: dict[str, str] = {}
     full_name = _check_full_name(full_name, errors)
@@ -335,20 +339,26 @@ async def update_user(actor: Actor, *, user_id: int, full_name: str, role: Role 
             errors['role'] = 'Anda tidak dapat mengubah peran Anda sendiri.'
     if errors:
         raise ValidationFailed(errors)
+    scope_changed = (user.role, user.agency_id) != (role, agency.id if agency else None)
+    was_active = user.active
     user.full_name, user.role, user.agency, user.active = full_name, role, agency, active
     await user.save(update_fields=['full_name', 'role', 'agency_id', 'active'])
+    if was_active and not active:
+        await sessions.end_all(user.id, reason='deactivated')
+    elif scope_changed:
+        sessions.access_changed(user.id)
     return await get_user(actor, user.id)
 
 
 async def set_user_password(actor: Actor, *, user_id: int, password: str) -> None:
     """Give a staff member a new password (for example when they forgot theirs)."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     user = await _get(User, user_id, 'Pengguna tidak ditemukan.')
     try:
         auth.check_password(password)
     except DomainError as error:
         raise ValidationFailed({'password': error.message}) from None
-    await auth.set_password(username=user.username, password=password)
+    await auth.set_password(username=user.username, password=password, keep_session=actor.session_id)
 
 
 def _check_full_name(full_name: str, errors: dict[str, str]) -> str:
@@ -386,12 +396,12 @@ def _user_row(user: User) -> UserRow:
 
 async def list_templates(actor: Actor) -> list[TemplateRow]:
     """Every response template, active or not, by title: supervisors only."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     return [_template_row(t) for t in await ResponseTemplate.all().order_by('title').select_related('agency')]
 
 
 async def get_template(actor: Actor, template_id: int) -> TemplateRow:
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     template = await ResponseTemplate.get_or_none(id=template_id).select_related('agency')
     if template is None:
         raise NotFound('Templat tidak ditemukan.')
@@ -402,7 +412,7 @@ async def save_template(actor: Actor, *, template_id: int | None, title: str, bo
                         active: bool = True) -> TemplateRow:
     """Create (``template_id`` None) or change a response template, for one OPD or (no OPD) for all. An
     inactive template is no longer offered on the complaint page."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     template = await _get(ResponseTemplate, template_id, 'Templat tidak ditemukan.') \
         if template_id is not None else None
     errors: dict[str, str] = {}
@@ -441,7 +451,7 @@ async def access_log(actor: Actor, *, username: str = '', code: str = '', page: 
     """One page of who opened reporters' contact data or rahasia content, newest first, optionally for one
     username and/or one complaint code. Read a page at a time from the database (the log only grows), and
     without a total count: a page asks for one row more to know whether another page follows."""
-    _require_supervisor(actor)
+    actor = await _supervisor(actor)
     page = max(0, page)
     query = AccessLog.all()
     username = (username or '').strip().lower()

@@ -18,13 +18,14 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from models import Channel, ClockKind, Complaint, Role, SlaClock, Status
+from models import Channel, ClockKind, Complaint, Privacy, Role, SlaClock, Status
 
-from . import clock, events
+from . import clock, events, sessions
 from .rows import row_for, staff_row
-from .workflow import Actor, can_see
+from .workflow import Actor, can_see, rahasia_hidden
 
 PAGE_SIZE = 50
+RAHASIA_TITLE = 'Aduan rahasia (isi hanya untuk OPD yang menangani dan Diskominfo)'
 SLA_FILTERS = ('on_track', 'at_risk', 'breached', 'stopped')
 
 
@@ -56,6 +57,13 @@ def _visible(actor: Actor) -> Q:
     return Q(agency_id=actor.agency_id) if actor.role == Role.OPD_ADMIN else Q()
 
 
+def row_for_actor(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
+    """The staff row as ``actor`` may see it: a rahasia complaint's title hidden where its content is."""
+    if row['privacy'] == Privacy.RAHASIA.value and rahasia_hidden(actor):
+        return {**row, 'title': RAHASIA_TITLE}
+    return row
+
+
 def _filtered(actor: Actor, filters: Filters, now: datetime) -> Any:
     query = Complaint.filter(_visible(actor))
     for field in ('agency_id', 'category_id', 'district_id', 'status', 'channel'):
@@ -70,8 +78,10 @@ def _filtered(actor: Actor, filters: Filters, now: datetime) -> Any:
     elif filters.sla_state == 'stopped':
         query = query.filter(next_due_at__isnull=True)
     if text := filters.text.strip():
-        query = query.filter(Q(title__icontains=text) | Q(description__icontains=text) |
-                             Q(code__icontains=text.upper()))
+        content = Q(title__icontains=text) | Q(description__icontains=text)
+        if rahasia_hidden(actor):  # searching must not tell what a hidden rahasia complaint says
+            content = content & ~Q(privacy=Privacy.RAHASIA)
+        query = query.filter(content | Q(code__icontains=text.upper()))
     return query
 
 
@@ -88,7 +98,10 @@ async def queue(actor: Actor, filters: Filters = Filters(), *, page: int = 0,
         skip = max(0, page * page_size - await query.filter(next_due_at__not_isnull=True).count())
         complaints += await query.filter(next_due_at__isnull=True).order_by('-updated_at', 'id') \
             .offset(skip).limit(page_size - len(complaints)).select_related('category', 'agency', 'district')
-    return QueuePage(rows=await rows_for(complaints, now), total=total, page=page, page_size=page_size)
+    rows = await rows_for(complaints, now)
+    if rahasia_hidden(actor):
+        rows = [row_for_actor(actor, row) for row in rows]
+    return QueuePage(rows=rows, total=total, page=page, page_size=page_size)
 
 
 async def counters(actor: Actor, filters: Filters = Filters()) -> dict[str, int]:
@@ -112,8 +125,11 @@ _shared_pages: dict[tuple, tuple[int, float, asyncio.Future]] = {}
 
 
 def _scope(actor: Actor) -> tuple:
-    """Whose complaints a board shows: one OPD's for its admins, every OPD's for the other roles."""
-    return ('opd', actor.agency_id) if actor.role == Role.OPD_ADMIN else ('all',)
+    """Whose complaints a board shows, and how: one OPD's for its admins, every OPD's for the other roles,
+    with rahasia content hidden for those who may not read it."""
+    if actor.role == Role.OPD_ADMIN:
+        return ('opd', actor.agency_id)
+    return ('all', 'hidden' if rahasia_hidden(actor) else 'shown')
 
 
 async def _shared(readings: dict[tuple, tuple[int, float, asyncio.Future]], key: tuple,
@@ -150,8 +166,10 @@ async def shared_queue(actor: Actor, filters: Filters = Filters(), *, page: int 
 
     Staff open the board again after every complaint they handle; between two changes they all get the
     same page (its rows never carry contact data), so it is read and built once. Its rows are shared:
-    callers must not change them.
+    callers must not change them. Opening or turning a board is a staff action: the actor is checked now
+    (services.sessions), and the page shown is the one their current role and OPD may see.
     """
+    actor = await sessions.verify(actor)
     key = (_scope(actor), filters, page, page_size)
     return await _shared(_shared_pages, key, lambda: queue(actor, filters, page=page, page_size=page_size))
 
@@ -195,4 +213,4 @@ async def rows_for(complaints: list[Complaint], now: datetime) -> list[dict[str,
 
 
 __all__ = ['PAGE_SIZE', 'SLA_FILTERS', 'Channel', 'ClockKind', 'Filters', 'QueuePage', 'Status', 'counters',
-           'matches', 'queue', 'row_for', 'shared_counters', 'shared_queue', 'visible_to']
+           'matches', 'queue', 'row_for', 'row_for_actor', 'shared_counters', 'shared_queue', 'visible_to']

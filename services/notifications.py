@@ -19,9 +19,16 @@ class Notice:
     code: str | None  # the complaint's code, for the link
 
 
-async def notify_supervisors(*, kind: str, message: str, complaint_id: int | None) -> int:
-    users = await User.filter(role=Role.SUPERVISOR, active=True).values_list('id', flat=True)
+async def notify_supervisors(*, kind: str, message: str, complaint_id: int | None,
+                             except_user: int | None = None) -> int:
+    users = await User.filter(role=Role.SUPERVISOR, active=True).exclude(id=except_user or 0).values_list(
+        'id', flat=True)
     return await _create(users, kind=kind, message=message, complaint_id=complaint_id)
+
+
+async def notify_users(user_ids: list[int], *, kind: str, message: str) -> int:
+    """A notice for the named staff members (e.g. failed logins on their own account)."""
+    return await _create(user_ids, kind=kind, message=message, complaint_id=None)
 
 
 async def notify_agency(*, agency_id: int | None, kind: str, message: str, complaint_id: int | None) -> int:

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from models import Agency, StaffSession, User
 
 from . import clock, events
+from .actor import Actor
 from .errors import DomainError
 from .settings import settings
-from .workflow import Actor
 
 TOUCH_EVERY = timedelta(seconds=60)  # activity is written at most this often per session (idle is hours)
 _activity: dict[int, datetime] = {}  # session id -> last activity known to this process (for open pages' timers)
@@ -52,10 +53,10 @@ async def start(actor: Actor, *, address: str | None) -> tuple[str, Actor]:
     """A new session for a member who just proved who they are: the token for the browser, and the actor."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
-    row = await StaffSession.create(token_hash=_hash(token), user_id=actor.user_id, address=(address or '')[:64] or None,
-                                    created_at=now, last_seen_at=now)
+    row = await StaffSession.create(token_hash=_hash(token), user_id=actor.user_id,
+                                    address=(address or '')[:64] or None, created_at=now, last_seen_at=now)
     _activity[row.id] = now
-    return token, Actor(**{**{f: getattr(actor, f) for f in Actor.__slots__}, 'session_id': row.id})
+    return token, replace(actor, session_id=row.id)
 
 
 async def resume(token: str | None) -> Actor | None:
@@ -122,9 +123,9 @@ async def end(token: str | None, *, reason: str = 'logout') -> None:
         await _end(StaffSession.filter(id=row.id, ended_at=None), reason, row.user_id)
 
 
-async def end_all(user_id: int, *, reason: str) -> None:
-    """End every session of a member (deactivated, password changed)."""
-    await _end(StaffSession.filter(user_id=user_id, ended_at=None), reason, user_id)
+async def end_all(user_id: int, *, reason: str, keep: int | None = None) -> None:
+    """End every session of a member (deactivated, password changed), but ``keep``."""
+    await _end(StaffSession.filter(user_id=user_id, ended_at=None).exclude(id=keep or 0), reason, user_id)
 
 
 async def _end(query: object, reason: str, user_id: int) -> None:

@@ -7,11 +7,14 @@ from datetime import datetime
 
 from models import AccessLog, Complaint, Privacy, ResponseTemplate, Role, SlaClock, TimelineEvent
 
-from . import clock, sla
+from . import clock, sessions, sla
 from .complaints import EventView
 from .errors import DomainError
 from .validation import format_phone
-from .workflow import Actor, allowed_actions, load_for
+from .workflow import Actor, allowed_actions, load_for, rahasia_hidden
+
+RAHASIA_TITLE = 'Aduan rahasia'
+RAHASIA_TEXT = 'Isi aduan rahasia hanya dapat dibaca oleh OPD yang menanganinya dan Diskominfo.'
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +57,14 @@ class Contact:
 
 
 async def detail(actor: Actor, code_key: str) -> StaffDetail:
-    """The complaint for ``actor`` (NotFound outside their OPD); opening a rahasia one is logged."""
+    """The complaint for ``actor`` as they are now (NotFound outside their OPD). A rahasia complaint's content
+    (title, description, place, photos, timeline texts) is shown only to those who may read it, and each
+    such opening is logged."""
+    actor = await sessions.verify(actor)
     complaint = await load_for(actor, code_key)
     await complaint.fetch_related('district')
-    if complaint.privacy == Privacy.RAHASIA:
+    hidden = complaint.privacy == Privacy.RAHASIA and rahasia_hidden(actor)
+    if complaint.privacy == Privacy.RAHASIA and not hidden:
         await AccessLog.create(user_id=actor.user_id, complaint_id=complaint.id, what='rahasia', created_at=clock.now())
     now = clock.now()
     clocks = await SlaClock.filter(complaint_id=complaint.id).order_by('id')
@@ -70,17 +77,19 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
         status=complaint.status.value, privacy=complaint.privacy, channel=complaint.channel.value,
         source=complaint.source, category=complaint.category.name,
         agency=complaint.agency.name if complaint.agency else None, agency_id=complaint.agency_id,
-        title=complaint.title, description=complaint.description, place=place, reported_at=complaint.reported_at,
-        updated_by=complaint.updated_by,
+        title=RAHASIA_TITLE if hidden else complaint.title,
+        description=RAHASIA_TEXT if hidden else complaint.description,
+        place='—' if hidden else place, reported_at=complaint.reported_at, updated_by=complaint.updated_by,
         clocks=tuple(ClockRecord(sla.ClockView.of(c), sla.state(c, now), c.at_risk_at, c.breached_at)
                      for c in clocks),
-        events=tuple((EventView(kind=e.kind, status=e.status, message=e.message, actor=e.actor,
+        events=tuple((EventView(kind=e.kind, status=e.status, message='' if hidden else e.message, actor=e.actor,
                                 created_at=e.created_at), e.is_public) for e in timeline),
-        photos=tuple(photos), actions=tuple(allowed_actions(actor, complaint.status)))
+        photos=() if hidden else tuple(photos), actions=tuple(allowed_actions(actor, complaint.status)))
 
 
 async def contact(actor: Actor, code_key: str) -> Contact:
-    """The reporter's contact data, for roles that may see it; every opening is logged."""
+    """The reporter's contact data, for roles that may see it (checked now); every opening is logged."""
+    actor = await sessions.verify(actor)
     if actor.role not in (Role.SUPERVISOR, Role.OPD_ADMIN):
         raise DomainError('Peran Anda tidak dapat melihat data kontak pelapor.')
     complaint: Complaint = await load_for(actor, code_key)
@@ -99,6 +108,7 @@ async def templates(actor: Actor, agency_id: int | None) -> list[tuple[str, str]
 
 async def access_log(actor: Actor, *, limit: int = 200) -> list[tuple[datetime, str, str, str]]:
     """(when, username, complaint code, what) newest first: supervisors only."""
+    actor = await sessions.verify(actor)
     if actor.role != Role.SUPERVISOR:
         raise DomainError('Hanya supervisor yang dapat membaca log akses.')
     rows = await AccessLog.all().order_by('-created_at').limit(limit).select_related('user', 'complaint')

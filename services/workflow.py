@@ -7,7 +7,6 @@ changes in one transaction guarded by the complaint's version, then emits ``upda
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -24,26 +23,10 @@ from models import (
     TimelineEvent,
 )
 
-from . import clock, complaints, sla
+from . import clock, complaints, sessions, sla
+from .actor import Actor
 from .errors import DomainError, NotFound
 from .validation import clean_text
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who acts: a staff member as the services need to know them."""
-
-    user_id: int
-    username: str
-    name: str
-    role: Role
-    agency_id: int | None = None
-    agency_name: str | None = None
-    session_id: int | None = None  # the signed-in browser (services.sessions); None for the CLI and the system
-
-    @property
-    def shown_name(self) -> str:
-        return self.agency_name or ('Diskominfo' if self.role == Role.SUPERVISOR else self.name)
 
 
 class Conflict(DomainError):
@@ -98,6 +81,12 @@ def can_see(actor: Actor, agency_id: int | None) -> bool:
     return actor.role != Role.OPD_ADMIN or (agency_id is not None and agency_id == actor.agency_id)
 
 
+def rahasia_hidden(actor: Actor) -> bool:
+    """Whether a rahasia complaint's content is hidden from ``actor`` (who may still see that it exists): it is
+    for the OPD that holds it (can_see) and the supervisors, not for the wall's viewer or an operator."""
+    return actor.role not in (Role.SUPERVISOR, Role.OPD_ADMIN)
+
+
 async def act(actor: Actor, *, code_key: str, action: str, expected_version: int, message: str = '',
               agency_id: int | None = None) -> complaints.PublicView:
     """Apply ``action`` to the complaint; see the module docstring for what is checked and written.
@@ -108,6 +97,7 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
     if action not in TRANSITIONS:
         raise DomainError('Tindakan tidak dikenal.')
     sources, target, roles = TRANSITIONS[action]
+    actor = await sessions.verify(actor)  # who acts now: a page may have been loaded before a sign-out or a move
     complaint = await load_for(actor, code_key)
     if actor.role not in roles:
         raise DomainError(_REFUSED_ROLE)
