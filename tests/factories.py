@@ -7,6 +7,7 @@ from typing import Any
 
 from PIL import Image
 
+from models import Agency
 from services import complaints
 
 
@@ -14,6 +15,10 @@ async def category_id(code: str = 'JALAN') -> int:
     found = await complaints.category_id(code)
     assert found is not None
     return found
+
+
+async def agency_id(code: str) -> int:
+    return next(i for i, c in await Agency.all().values_list('id', 'code') if c == code)
 
 
 async def district_id(name: str = 'Kertek') -> int:
