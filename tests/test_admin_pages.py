@@ -196,3 +196,41 @@ async def test_board_pages_through_the_queue(user: User, monkeypatch):
     user.find(marker='queue').trigger('turn', -1)
     await user.should_see('Halaman 1 dari 2 · 3 aduan')
     assert set(_codes(user)) == first_page
+
+
+async def test_hand_back_by_an_opd_admin_confirms_and_returns_to_the_board(user: User, caplog):
+    await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
+    result = await factories.submit()
+    await _login(user, 'dpupr')
+    await user.should_see(marker='queue', retries=30)
+    await user.open(f'/admin/aduan/{result.code}')
+    user.find(marker='message').type('Jalan ini jalan provinsi, bukan kewenangan kabupaten.')
+    user.find(marker='action-hand_back').click()
+    await user.should_see(f'Aduan {result.code} dikembalikan ke Diskominfo untuk diteruskan.', retries=30)
+    await user.should_see(marker='queue')
+    assert result.code not in _codes(user)  # no longer in this OPD's queue
+    assert not [r for r in caplog.records if r.exc_info], 'no traceback'
+
+
+async def test_a_viewer_sees_rahasia_complaints_without_their_content(user: User):
+    await auth.create_user(username='bupati', password=PASSWORD, role='viewer')
+    secret = await factories.submit(privacy=Privacy.RAHASIA, title='Pungutan liar di kantor desa',
+                                    description='Kepala urusan meminta uang untuk surat keterangan, bukti ada.')
+    public = await factories.submit(title='Lampu jalan mati di Kertek')
+    await _login(user, 'bupati')
+    await user.should_see(marker='queue', retries=30)
+    await user.should_see(secret.code)
+    await user.should_see('Lampu jalan mati di Kertek')
+    await user.should_not_see('Pungutan liar')
+    user.find(marker='filter-text').type('pungutan')  # searching does not tell what it says either
+    await user.should_not_see(secret.code, retries=30)
+    later = await factories.submit(privacy=Privacy.RAHASIA, title='Guru meminta uang ujian')
+    await user.open('/admin')
+    await user.should_see(later.code, retries=30)
+    await user.should_not_see('Guru meminta uang ujian')
+    await user.open(f'/admin/aduan/{secret.code}')
+    await user.should_see('Isi aduan rahasia hanya dapat dibaca oleh OPD yang menanganinya dan Diskominfo.')
+    await user.should_not_see('Pungutan liar')
+    await user.should_not_see('Kepala urusan')
+    assert not await AccessLog.filter(what='rahasia').exists()  # nothing rahasia was opened
+    assert public.code
