@@ -7,18 +7,16 @@ through the server's event bus and the pages' websockets.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from nicegui.testing import Screen
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser import path as _path
 from tests.browser import pick, type_into
+from tests.browser import text as _text
+from tests.browser import until as _until
 
-WAIT = 20  # seconds: a loaded two-core machine runs both browsers and the server
 TITLE = 'Lampu jalan mati di Jalan Kertek-Garung'
 RESPONSE = 'Petugas kami akan mengganti lampu besok pagi.'
 
@@ -92,28 +90,6 @@ def _beside(screen: Screen, driver: WebDriver) -> Screen:
     other = Screen(driver, screen.caplog)
     other.server_thread = screen.server_thread
     return other
-
-
-def _until(driver: WebDriver, condition: Callable[[WebDriver], bool], what: str, *, logs: bool = False) -> None:
-    """Wait for ``condition`` (a missing element is not there yet); on time-out say what was awaited and,
-    with ``logs``, what the browser's console said."""
-    driver.implicitly_wait(0)  # a polled find_element should fail at once, not wait the implicit wait each time
-    try:
-        WebDriverWait(driver, WAIT, poll_frequency=0.2,
-                      ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
-    except TimeoutException:
-        console = '\n'.join(entry['message'] for entry in driver.get_log('browser')) if logs else ''
-        raise AssertionError(f'waited {WAIT} s for {what} at {driver.current_url}\n{console}') from None
-    finally:
-        driver.implicitly_wait(Screen.IMPLICIT_WAIT)
-
-
-def _path(driver: WebDriver) -> str:
-    return driver.execute_script('return location.pathname')
-
-
-def _text(driver: WebDriver) -> str:
-    return driver.find_element(By.TAG_NAME, 'body').text
 
 
 def _mark_not_reloaded(driver: WebDriver) -> None:
