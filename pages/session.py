@@ -125,6 +125,7 @@ async def check_idle_pages() -> None:
                 await watch.recheck()
             except Exception:  # one page's failure must not keep the others signed in
                 log.exception('checking a staff page\'s session failed')
+    sessions.forget_idle(now)
 
 
 def start_idle_timer() -> None:

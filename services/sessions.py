@@ -108,6 +108,13 @@ async def _checked(row: StaffSession, *, activity: bool) -> Actor:
     return actor_of(user, row.id)
 
 
+def forget_idle(now: datetime) -> None:
+    """Let go of what this process remembers of sessions idle past the limit (browsers closed without a
+    sign-out): their next use reads the database, which ends them."""
+    for session_id in [s for s, seen in _activity.items() if now - seen > idle_limit()]:
+        del _activity[session_id]
+
+
 def idle_deadline(session_id: int | None) -> datetime | None:
     """When the session runs out if nothing happens, as far as this process knows (None: unknown)."""
     seen = _activity.get(session_id) if session_id is not None else None
