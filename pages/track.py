@@ -12,7 +12,7 @@ from components.frame import frame
 from components.sla_countdown import SlaCountdown
 from components.timeline import Timeline
 from services import attachments, complaints, events
-from services.complaints import PublicView
+from services.complaints import PinLimited, PublicView
 from services.complaints_labels import STATUS_LABELS
 from services.errors import NotFound, RateLimited
 from services.settings import settings
@@ -67,10 +67,10 @@ class _LookupForm:
         try:
             found = await complaints.look_up(code=self.code.value, pin=self.pin.value,
                                              client_address=self.address)
-        except NotFound as error:
-            self.code.error = error.message
+        except PinLimited as error:  # the code was right: the wait is about this complaint's PIN
+            self.pin.error = error.message
             return
-        except RateLimited as error:
+        except (NotFound, RateLimited) as error:
             self.code.error = error.message
             return
         if found.pin_wrong:

@@ -329,30 +329,43 @@ async def public_view_by_key(key: str | None, *, complaint_id: int | None = None
         photos=tuple(sha for sha, event_id in photos if event_id is None))
 
 
+class PinLimited(RateLimited):
+    """Too many wrong PINs for this complaint (from any address): the PIN is not checked until the wait passes."""
+
+
 async def look_up(*, code: str, pin: str | None = None, client_address: str | None = None) -> Lookup:
     """Find a complaint by its tracking code (read loosely) and optional PIN.
 
-    Failed lookups (unknown code, wrong PIN) count against the client's limit; past it the call
-    is refused before any database work. Raises NotFound or RateLimited.
+    Each attempt is counted before anything is checked, and given back when it succeeds: an unknown
+    code or a wrong PIN counts against the client's limit, a wrong PIN also against the complaint's own
+    (every address together). Past a limit the call is refused before any database work, and a right
+    code or PIN waits too. Raises NotFound, RateLimited or PinLimited (a RateLimited).
     """
-    if client_address is not None:
-        wait = limits.failed_lookups.retry_after(client_address)
-        if wait:
-            raise RateLimited(f'Terlalu banyak percobaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
+    if client_address is not None and (wait := limits.failed_lookups.reserve(client_address)):
+        raise RateLimited(f'Terlalu banyak percobaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
     key = codes.code_key(code)
     view = await public_view_by_key(key) if key else None
     if view is None:
-        if client_address is not None:
-            limits.failed_lookups.hit(client_address)
         raise NotFound('Kode pelacakan tidak ditemukan. Periksa kembali kodenya.')
     pin_ok = pin_wrong = False
     if pin and pin.strip():
-        pin_hash = await Complaint.filter(code_key=key).first().values_list('pin_hash', flat=True)
+        if wait := limits.failed_pins.reserve(view.code_key):
+            _refund(client_address)  # the code was right and no PIN was checked
+            raise PinLimited('Terlalu banyak PIN salah untuk aduan ini. Demi keamanan, PIN dapat dicoba lagi dalam '
+                             f'{wait_text(wait)}.', wait)
+        pin_hash = await Complaint.filter(code_key=view.code_key).first().values_list('pin_hash', flat=True)
         pin_ok = codes.check_pin(pin, view.code_key, str(pin_hash))
         pin_wrong = not pin_ok
-        if pin_wrong and client_address is not None:
-            limits.failed_lookups.hit(client_address)
+        if pin_ok:
+            limits.failed_pins.refund(view.code_key)
+    if not pin_wrong:
+        _refund(client_address)
     return Lookup(view=view.for_viewer(pin_ok=pin_ok), pin_ok=pin_ok, pin_wrong=pin_wrong)
+
+
+def _refund(client_address: str | None) -> None:
+    if client_address is not None:
+        limits.failed_lookups.refund(client_address)
 
 
 async def add_public_update(*, code_key: str, message: str, actor: str, status: Status | None = None,
@@ -407,8 +420,11 @@ class PublicSummary:
 async def public_list(*, codes: Sequence[str] = (), category_codes: Sequence[str] = (),
                       statuses: Sequence[Status] = (), start: datetime | None = None, end: datetime | None = None,
                       limit: int = 1000) -> list[PublicSummary]:
-    """Complaints matching the filters, newest first, in their public projection (three queries)."""
-    query = Complaint.all()
+    """Complaints matching the filters, newest first, in their public projection (three queries).
+
+    A ``rahasia`` complaint is never listed: a list of its codes would be a list of targets for PIN guessing.
+    """
+    query = Complaint.exclude(privacy=Privacy.RAHASIA)
     if codes:
         query = query.filter(code_key__in=[k for k in map(code_key_of, codes) if k])
     if category_codes:
@@ -423,17 +439,26 @@ async def public_list(*, codes: Sequence[str] = (), category_codes: Sequence[str
     return await _summaries(rows)
 
 
-async def public_summary(code: str) -> PublicSummary | None:
+async def public_summary(code: str, *, client_address: str | None = None) -> PublicSummary | None:
+    """One complaint's public summary by its code (read loosely), or None.
+
+    A cached answer needs no counting; otherwise the lookup is counted against ``client_address``'s
+    failed-lookup limit before the database is read (the same limit as the tracking page) and given
+    back when the code exists. Raises RateLimited past the limit.
+    """
     key = code_key_of(code)
-    if not key:
-        return None
-    hit = _summary_cache.get(key)
+    hit = _summary_cache.get(key) if key else None
     if hit is not None and time.monotonic() - hit[0] < SUMMARY_MAX_AGE:
         return hit[1]
+    if client_address is not None and (wait := limits.failed_lookups.reserve(client_address)):
+        raise RateLimited(f'Terlalu banyak permintaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
+    if not key:
+        return None
     seen = events.published()
     row = await Complaint.filter(code_key=key).select_related('category', 'agency', 'district').first()
     if row is None:
         return None
+    _refund(client_address)
     summary = (await _summaries([row]))[0]
     if events.published() == seen:  # no change was published while reading: the summary is current
         if len(_summary_cache) >= SUMMARY_CACHE_SIZE:

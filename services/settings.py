@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     lookup_fail_window: int = 60
     upload_limit: int = 30
     upload_window: int = 600
+    # Wrong PINs per complaint from all addresses together (a 6-digit PIN must outlast a botnet)
+    pin_fail_limit: int = 10
+    pin_fail_window: int = 3600
 
     # Photos
     max_photos: int = 3
