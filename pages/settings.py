@@ -16,7 +16,7 @@ from nicegui import ui
 from components.design import escape, wib
 from components.fields import select, text_input
 from components.frame import admin_frame
-from services import admin_settings
+from services import admin_settings, app_settings
 from services.admin_settings import AccessPage, SlaCalendar
 from services.complaints_labels import ROLE_LABELS
 from services.errors import DomainError, NotFound, ValidationFailed
@@ -32,6 +32,7 @@ AREAS = (
     ('pengguna', 'Pengguna', 'Akun petugas: peran, OPD, kata sandi, aktif atau nonaktif.'),
     ('templat', 'Templat jawaban', 'Jawaban siap pakai untuk petugas, per OPD atau untuk semua OPD.'),
     ('log-akses', 'Log akses', 'Siapa membuka data kontak pelapor atau isi aduan rahasia, dan kapan.'),
+    ('open311', 'Open311', 'Apakah daftar aduan Open311 terbuka untuk umum tanpa kunci API mitra.'),
 )
 CALENDAR_LABELS = {SlaCalendar.ROUND_THE_CLOCK.value: 'Sepanjang waktu', SlaCalendar.WORKING_HOURS.value: 'Jam kerja'}
 ACCESS_LABELS = {'contact': 'data kontak', 'rahasia': 'isi aduan rahasia'}
@@ -59,6 +60,12 @@ def create() -> None:
             if actor:
                 log = _AccessLog(actor, username=pengguna, code=kode)
                 await log.load()
+
+    @ui.page(f'{BASE}/open311', title=f'Open311 · {settings.app_name}')
+    async def open311_page() -> None:
+        async with _settings_frame(f'{BASE}/open311', 'Open311') as actor:
+            if actor:
+                await _open311_form(actor)
 
 
 def _area(slug: str, title: str, build_list: Callable[[Actor], Awaitable[None]],
@@ -539,3 +546,24 @@ def _access_table(result: AccessPage) -> str:
         rows = '<tr><td colspan="4" class="lapor-muted">Tidak ada catatan akses untuk saringan ini.</td></tr>'
     return ('<div class="lapor-settings-table"><table><thead><tr><th>Waktu</th><th>Pengguna</th><th>Aduan</th>'
             f'<th>Yang dibuka</th></tr></thead><tbody>{rows}</tbody></table></div>')
+
+
+async def _open311_form(actor: Actor) -> None:
+    """The one switch: whether Open311's list of requests answers without a partner's key (off by default)."""
+    switch = await app_settings.open311_public_list(actor)
+    form = _Form('Daftar aduan Open311')
+    with form.card:
+        ui.html('<p class="lapor-muted">Tanpa kunci API, siapa pun hanya dapat mengambil satu aduan dengan kodenya. '
+                'Bila daftar dibuka untuk umum, siapa pun dapat mengunduh daftar aduan publik dan anonim terbaru '
+                'beserta kode, kategori, status, uraian, foto, dan lokasinya (tanpa nama dan kontak pelapor). '
+                'Aduan rahasia tidak pernah tercantum di daftar.</p>', sanitize=False)
+        public = ui.checkbox('Buka daftar aduan untuk umum (tanpa kunci API)', value=switch.on).mark('open311-public')
+        if switch.updated_by and switch.updated_at:
+            ui.label(f'Terakhir diubah oleh {switch.updated_by}, {wib(switch.updated_at)}.').classes('lapor-muted')
+
+        async def save() -> None:
+            if await form.run(lambda: app_settings.set_open311_public_list(actor, on=bool(public.value))):
+                form.saved('Tersimpan: daftar aduan terbuka untuk umum.' if public.value
+                           else 'Tersimpan: daftar aduan hanya untuk mitra dengan kunci API.')
+
+        form.footer('Simpan', save)
