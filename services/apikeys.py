@@ -12,6 +12,7 @@ from . import clock
 from .errors import DomainError
 
 KEY_PREFIX = 'lpr_'
+MAX_KEY_LENGTH = 100  # issued keys are 47 characters
 
 
 def _hash(raw: str) -> str:
@@ -37,7 +38,8 @@ async def create(*, name: str) -> tuple[ApiKey, str]:
 async def verify(raw: str | None) -> ApiKey | None:
     """The active key behind ``raw``, or None."""
     raw = (raw or '').strip()  # pasted keys often carry a space or newline
-    if not raw.startswith(KEY_PREFIX):
+    # every key is short URL-safe ASCII: anything else (a lone surrogate, a megabyte) is no key, not an error
+    if not raw.startswith(KEY_PREFIX) or len(raw) > MAX_KEY_LENGTH or not raw.isascii():
         return None
     key = await ApiKey.get_or_none(key_hash=_hash(raw), revoked_at=None)
     if key is not None and (key.last_used_at is None or clock.now() - key.last_used_at > timedelta(minutes=5)):

@@ -1,10 +1,14 @@
 """The Open311 GeoReport v2 API (JSON) as a partner system calls it, over the running app."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from nicegui.testing import User
 
+from api import open311
 from models import Category, Role
 from services import admin_settings, apikeys, attachments, clock, complaints
 from services.complaints import Channel, Privacy, Status
@@ -41,8 +45,16 @@ async def _get_one(user: User, code: str) -> dict:
     return item
 
 
+_readers = itertools.count()
+
+
+async def _reader_key() -> str:
+    """A fresh partner key for reading the list (the list needs one unless a supervisor made it public)."""
+    return await _new_key(f'pembaca-{next(_readers)}')
+
+
 async def _listed(user: User, **params: str) -> list[str]:
-    response = await user.http_client.get(f'{API}/requests.json', params=params)
+    response = await user.http_client.get(f'{API}/requests.json', params={'api_key': await _reader_key(), **params})
     assert response.status_code == 200, response.text
     return [item['service_request_id'] for item in response.json()]
 
@@ -177,12 +189,15 @@ async def test_missing_wrong_or_revoked_key_is_refused_with_401_and_nothing_stor
     assert await complaints.Complaint.all().count() == 0
 
 
-async def test_key_in_the_query_string_is_not_accepted(user: User):
+@pytest.mark.parametrize('where', ['query', 'X-Api-Key', 'api_key'])
+async def test_key_in_the_query_string_or_a_header_is_accepted(user: User, where):
     raw = await _new_key()
     fields = _request_fields(raw)
     del fields['api_key']
-    response = await user.http_client.post(f'{API}/requests.json', data=fields, params={'api_key': raw})
-    _assert_refused(response, 401)
+    params, headers = ({'api_key': raw}, {}) if where == 'query' else ({}, {where: raw})
+    response = await user.http_client.post(f'{API}/requests.json', data=fields, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    assert await complaints.Complaint.all().count() == 1
 
 
 @pytest.mark.parametrize(('overrides', 'words'), [
@@ -270,7 +285,7 @@ async def test_no_request_ever_shows_the_reporters_name_or_contact(user: User):
     secrets = ('Rina', 'Wati', 'rina.wati', '81322223333', '0813 2222 3333', 'Siti', 'Aminah', 'siti.aminah',
                '81234567890', '0812-3456-7890')
     answers = [(await user.http_client.get(f'{API}/requests/{code}.json')).text for code in [*codes, web.code]]
-    answers.append((await user.http_client.get(f'{API}/requests.json')).text)
+    answers.append((await user.http_client.get(f'{API}/requests.json', params={'api_key': raw})).text)
     for answer in answers:
         assert not [secret for secret in secrets if secret in answer]
 
@@ -284,9 +299,7 @@ async def test_rahasia_request_shows_status_but_no_content_or_place(user: User):
     assert item['expected_datetime']
     for field in ('description', 'address', 'lat', 'long', 'media_url'):
         assert item[field] is None, field
-    response = await user.http_client.get(f'{API}/requests.json', params={'service_request_id': result.code})
-    assert 'Lubang besar' not in response.text and 'Kertek' not in response.text
-    assert stored.sha256 not in response.text
+    assert await _listed(user, service_request_id=result.code) == []  # never listed, not even by its code
 
 
 async def test_public_request_shows_place_and_a_working_photo_link(user: User):
@@ -366,7 +379,7 @@ async def test_date_without_zone_is_read_as_wib(user: User):
     ({'start_date': '2026-11-28T00:00:00Z', 'end_date': '2026-11-01T00:00:00Z'}, ('end_date', 'start_date')),
 ])
 async def test_bad_filter_is_refused_with_400(user: User, params, words):
-    response = await user.http_client.get(f'{API}/requests.json', params=params)
+    response = await user.http_client.get(f'{API}/requests.json', params={'api_key': await _reader_key(), **params})
     _assert_refused(response, 400, *words)
 
 
@@ -391,3 +404,100 @@ async def test_polled_request_shows_a_renamed_category_at_once(user: User):
         resolution_minutes=jalan.resolution_minutes, calendar=jalan.calendar,
         pause_when_waiting=jalan.pause_when_waiting, active=True, sort_order=jalan.sort_order)
     assert (await _get_one(user, result.code))['service_name'] == 'Jalan rusak'
+
+
+# --- The list is not a directory of codes ---
+
+async def test_list_needs_a_partner_key_while_the_public_list_is_off(user: User):
+    await factories.submit(privacy=Privacy.PUBLIK)
+    for params in ({}, {'api_key': ''}, {'api_key': 'lpr_' + 'x' * 43}):
+        response = await user.http_client.get(f'{API}/requests.json', params=params)
+        _assert_refused(response, 401, 'api_key')
+        assert 'WSB-' not in response.text
+    response = await user.http_client.get(f'{API}/requests.json', headers={'X-Api-Key': await _reader_key()})
+    assert response.status_code == 200 and len(response.json()) == 1
+
+
+async def test_rahasia_complaints_are_never_listed_but_each_is_found_by_its_code(user: User):
+    shown = {p: (await factories.submit(privacy=p)).code for p in Privacy}
+    listed = await _listed(user)
+    assert sorted(listed) == sorted([shown[Privacy.PUBLIK], shown[Privacy.ANONIM]])
+    assert await _listed(user, service_request_id=','.join(shown.values())) == listed
+    assert (await _get_one(user, shown[Privacy.RAHASIA]))['description'] is None  # the holder of the code
+
+
+# --- A retried POST ---
+
+async def test_a_retried_post_with_the_same_idempotency_key_makes_one_complaint(user: User):
+    raw = await _new_key()
+    answers = [await user.http_client.post(f'{API}/requests.json', data=_request_fields(raw),
+                                           headers={'Idempotency-Key': 'kirim-8c1f2a'}) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json()[0]['service_request_id'] == answers[1].json()[0]['service_request_id']
+    assert await complaints.Complaint.all().count() == 1
+    other = await _post(user, _request_fields(raw))  # no header: a new complaint each time
+    assert other != answers[0].json()[0]['service_request_id']
+
+
+async def test_the_same_idempotency_key_from_two_partners_makes_two_complaints(user: User):
+    first, second = await _new_key('mitra-a'), await _new_key('mitra-b')
+    codes = [(await user.http_client.post(f'{API}/requests.json', data=_request_fields(raw),
+                                          headers={'Idempotency-Key': '1'})).json()[0]['service_request_id']
+             for raw in (first, second)]
+    assert codes[0] != codes[1]
+    assert await complaints.Complaint.all().count() == 2
+
+
+async def test_an_overlong_idempotency_key_is_refused_and_nothing_stored(user: User):
+    response = await user.http_client.post(f'{API}/requests.json', data=_request_fields(await _new_key()),
+                                           headers={'Idempotency-Key': 'x' * 201})
+    _assert_refused(response, 400, 'Idempotency-Key')
+    assert await complaints.Complaint.all().count() == 0
+
+
+# --- The body is read last, and bounded ---
+
+@pytest.fixture
+def bare_api(user: User) -> httpx.AsyncClient:
+    """Open311's router alone, without the app's outer layers (api/edge.py bounds every body too): these tests are
+    about the router's own guard."""
+    app = FastAPI()
+    app.include_router(open311.router)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url='http://test')
+
+
+class _Body:
+    """A request body that counts how much of it the server asked for."""
+
+    def __init__(self, chunks: int, size: int = 64 * 1024) -> None:
+        self.chunks, self.size, self.read = chunks, size, 0
+
+    async def __aiter__(self):
+        for _ in range(self.chunks):
+            self.read += 1
+            yield b'a' * self.size
+
+
+async def test_a_wrong_key_outside_the_body_is_refused_before_the_body_is_read(bare_api: httpx.AsyncClient):
+    body = _Body(6_400)  # 400 MB, if anyone read it
+    response = await bare_api.post(f'{API}/requests.json', content=body, headers={
+        'X-Api-Key': 'lpr_bukan-kunci', 'Content-Type': 'application/x-www-form-urlencoded'})
+    _assert_refused(response, 401, 'api_key')
+    assert body.read <= 1
+
+
+async def test_a_declared_oversized_body_is_refused_at_once(bare_api: httpx.AsyncClient):
+    body = _Body(6_400)
+    response = await bare_api.post(f'{API}/requests.json', content=body, headers={
+        'Content-Length': str(400 * 1024 * 1024), 'Content-Type': 'application/json'})
+    _assert_refused(response, 413)
+    assert body.read <= 1
+
+
+async def test_an_undeclared_oversized_body_is_refused_as_it_streams(bare_api: httpx.AsyncClient):
+    body = _Body(6_400, size=16 * 1024)  # 100 MB, sent without a length
+    response = await bare_api.post(f'{API}/requests.json', content=body, params={'api_key': await _new_key()},
+                                           headers={'Content-Type': 'application/json'})
+    _assert_refused(response, 413)
+    assert body.read <= 6  # stopped just past 64 KiB
+    assert await complaints.Complaint.all().count() == 0
