@@ -33,7 +33,8 @@ async def upload_photo(request: Request) -> JSONResponse:
     try:
         stored = await attachments.store_image(bytes(body))
     except attachments.NotAnImage as error:
-        return JSONResponse({'detail': error.message}, status_code=415)
+        status = 413 if isinstance(error, attachments.PhotoTooLarge) else 415
+        return JSONResponse({'detail': error.message}, status_code=status)
     return JSONResponse({'token': stored.token, 'width': stored.width, 'height': stored.height, 'size': stored.size})
 
 

@@ -1,4 +1,4 @@
-"""APScheduler in NiceGUI's event loop: it only calls the SLA engine.
+"""APScheduler in NiceGUI's event loop: it only calls the SLA engine and the hourly photo clean-up.
 
 One job armed for the next due transition (re-armed after every complaint change), a periodic
 sweep as a safety net, and a run at start-up so what came due while the server was down is
@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from . import clock, events, sla_engine
+from . import attachments, clock, events, sla_engine
 from .settings import settings
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,17 @@ async def run_due() -> None:
     except Exception:  # a failed sweep must not stop the schedule: the next one retries
         if scheduler.running:
             log.exception('SLA sweep failed')
+
+
+async def delete_orphan_photos() -> None:
+    """Delete photos uploaded but in no complaint for a day (attachments.delete_orphans)."""
+    if not scheduler.running:
+        return
+    try:
+        await attachments.delete_orphans(now=clock.now())
+    except Exception:  # the next hour retries
+        if scheduler.running:
+            log.exception('photo clean-up failed')
 
 
 async def arm() -> None:
@@ -78,6 +89,7 @@ async def start() -> None:
         return
     scheduler.start()
     scheduler.add_job(run_due, 'interval', seconds=settings.sla_sweep_seconds, id='sla-sweep', replace_existing=True)
+    scheduler.add_job(delete_orphan_photos, 'interval', hours=1, id='photo-orphans', replace_existing=True)
     events.complaint_changed.subscribe(_on_change)
     await run_due()
 
