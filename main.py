@@ -23,6 +23,8 @@ if not any(getattr(route, 'path', None) == '/static' for route in app.routes):
     app.add_static_files('/static', frame.STATIC_DIR, max_cache_age=7 * 24 * 3600)
 app.include_router(files.router)
 edge.serve_apart(app, [open311.router], ['/open311/'])  # a partner's poller needs no browser session
+edge.guard(app)  # in front of all: bounded request bodies, security headers on every answer
+app.timer(1.0, edge.prune_unconnected, immediate=False)  # page loads that never connect go sooner in a flood
 ui.add_head_html(frame.head_html(), shared=True)
 ui.add_body_html(frame.shell_html(), shared=True)
 submit.create()
