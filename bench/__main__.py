@@ -53,7 +53,7 @@ from . import api_latency, board, page_rate, submit_rate  # noqa: E402  (after t
 from .process import running_server  # noqa: E402
 from .table import Row, print_table  # noqa: E402
 
-PARTS = ('submit', 'api', 'firstload', 'pages', 'board')
+PARTS = ('submit', 'api', 'firstload', 'pages', 'board', 'flood')
 
 
 def main(parts: Sequence[str] = PARTS, *, soak_seconds: float = 300.0) -> int:
@@ -83,6 +83,7 @@ def main(parts: Sequence[str] = PARTS, *, soak_seconds: float = 300.0) -> int:
                 if 'pages' in parts:
                     _step('pages per second, 20 clients')
                     rows += page_rate.measure(server)
+        rows += importlib.import_module('bench.flood').measure(lambda log: running_server(ENV, WORK / log)) if 'flood' in parts else []  # noqa: E501
         if 'board' in parts:
             _step(f'seeding up to {board.BOARD_SEEDED:,} complaints through the service, and a bench supervisor')
             user_id, note = asyncio.run(_seed_board())
