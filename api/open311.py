@@ -246,10 +246,19 @@ def _location(fields: dict[str, str]) -> tuple[float | None, float | None, str |
 
 @router.get('/requests/{name}')
 async def get_request(request: Request, name: str) -> JSONResponse:
+    """One request by its code. Without a partner's key an unknown code counts against the address's failed
+    lookups, as on the tracking page; a partner with a key polling many codes at once is not counted (every
+    uncounted lookup is in flight until it is found, so a burst of polls would otherwise hit the limit)."""
     code = name.removesuffix('.json')
+    item = complaints.cached_summary(code)  # a poller's repeated GET: no key check, no count, no database
+    if item is not None:
+        return JSONResponse([_request_json(item)])
+    given = _key_outside_body(request)
     try:
-        # an unknown code counts against the address's failed lookups, as on the tracking page
-        item = await complaints.public_summary(code, client_address=_address(request))
+        trusted = given is not None and bool(await _verified(given))
+        item = await complaints.public_summary(code, client_address=None if trusted else _address(request))
+    except _Refused as refused:
+        return refused.response
     except RateLimited as error:
         return _error(429, f'Terlalu banyak kode yang tidak ditemukan dari alamat ini. Silakan coba lagi dalam '
                            f'{wait_text(error.retry_after)}.', headers={'Retry-After': str(error.retry_after)})

@@ -447,9 +447,8 @@ async def public_summary(code: str, *, client_address: str | None = None) -> Pub
     back when the code exists. Raises RateLimited past the limit.
     """
     key = code_key_of(code)
-    hit = _summary_cache.get(key) if key else None
-    if hit is not None and time.monotonic() - hit[0] < SUMMARY_MAX_AGE:
-        return hit[1]
+    if (cached := cached_summary(code)) is not None:
+        return cached
     if client_address is not None and (wait := limits.failed_lookups.reserve(client_address)):
         raise RateLimited(f'Terlalu banyak permintaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
     if not key:
@@ -465,6 +464,13 @@ async def public_summary(code: str, *, client_address: str | None = None) -> Pub
             del _summary_cache[next(iter(_summary_cache))]
         _summary_cache[key] = (time.monotonic(), summary)
     return summary
+
+
+def cached_summary(code: str) -> PublicSummary | None:
+    """The summary cached for ``code`` (no database work), or None."""
+    key = code_key_of(code)
+    hit = _summary_cache.get(key) if key else None
+    return hit[1] if hit is not None and time.monotonic() - hit[0] < SUMMARY_MAX_AGE else None
 
 
 def code_key_of(code: str) -> str | None:

@@ -168,7 +168,9 @@ async def test_no_malformed_request_to_any_api_route_makes_a_500_or_a_traceback(
                  for query in QUERIES]
     requests += [(method, path, query, body, [(b'content-type', kind.encode())])
                  for method in ('GET', 'POST') for path in PATHS for query in QUERIES[:6] for body, kind in BODIES[::4]
-                 if path.startswith(API) or query.isascii()]  # see the next test
+                 # raw non-ASCII bytes in a query string reach only Open311 here: uvicorn answers them with its own 400
+                 # (measured), and Starlette's URL, which NiceGUI's middleware reads, would fail to decode them
+                 if path.startswith(API) or query.isascii()]
     requests += [('GET', f'{API}/requests.json', query + b'&api_key=' + raw, b'', extra)
                  for query in QUERIES for extra in HEADERS[:3]]
     for method, path, query, body, headers in requests:
@@ -183,12 +185,6 @@ async def test_no_malformed_request_to_any_api_route_makes_a_500_or_a_traceback(
             failures.append((method, path, query[:60], body[:60], headers, status))
     assert not failures, f'{len(failures)} crashed, for example:\n' + '\n'.join(map(str, failures[:3]))
     tracebacks = [r for r in caplog.records if r.exc_info or 'Traceback' in r.getMessage()]
-    assert not tracebacks, tracebacks[0].getMessage()
+    assert not tracebacks, f'{tracebacks[0].name}: {tracebacks[0].getMessage()}'
     assert await complaints.Complaint.all().count() == 1  # nothing malformed was stored
 
-
-@pytest.mark.xfail(strict=True, reason='Starlette decodes the query string as UTF-8 in NiceGUI\'s middleware, before '
-                   'any route runs: the outer ASGI layer (api/edge.py) has to refuse or repair it')
-@pytest.mark.parametrize('path', ['/api/foto', '/lampiran/x.jpg'])
-async def test_a_query_string_that_is_not_utf8_is_no_500_on_the_pages_routes_either(user: User, path):
-    assert await _call('GET', path, b'a=\xff\xfe', b'', []) < 500

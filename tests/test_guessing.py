@@ -10,7 +10,7 @@ from nicegui.testing import User
 
 from models import Role
 from models import User as StaffUser
-from services import app_settings, auth, codes, complaints, limits, sessions
+from services import apikeys, app_settings, auth, codes, complaints, limits, sessions
 from services.complaints import PinLimited, Privacy
 from services.errors import NotAllowed, RateLimited
 from services.settings import settings
@@ -183,6 +183,17 @@ async def test_a_burst_of_unknown_codes_on_open311_checks_exactly_the_limit(user
     statuses = [answer.status_code for answer in answers]
     assert (statuses.count(404), statuses.count(429)) == (settings.lookup_fail_limit,
                                                           100 - settings.lookup_fail_limit)
+
+
+async def test_a_partner_with_its_key_polling_many_codes_at_once_is_not_counted(user: User):
+    limits.configure(lookup=(3, 60))
+    held = [(await factories.submit()).code for _ in range(12)]
+    _, raw = await apikeys.create(name='mitra-poller')
+    answers = await asyncio.gather(*(user.http_client.get(f'{API}/requests/{code}.json', headers={'X-Api-Key': raw})
+                                     for code in [*held, *_random_codes(8)]))
+    assert [a.status_code for a in answers] == [200] * 12 + [404] * 8
+    wrong = await user.http_client.get(f'{API}/requests/{held[0]}x.json', params={'api_key': 'lpr_bukan'})
+    assert wrong.status_code == 401
 
 
 # --- Open311: the list and its public switch ---
