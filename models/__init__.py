@@ -19,7 +19,7 @@ from .reference import Agency, Category, District
 from .staff import AccessLog, Notification, ResponseTemplate, StaffSession, User
 
 __all__ = [
-    'CLOSED_STATUSES', 'OPEN_STATUSES', 'AccessLog', 'Agency', 'ApiKey', 'AppSetting', 'Attachment', 'Category', 'Channel',
-    'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Notification', 'Privacy', 'ResponseTemplate',
-    'Role', 'SlaCalendar', 'SlaClock', 'StaffSession', 'Status', 'TimelineEvent', 'User',
+    'CLOSED_STATUSES', 'OPEN_STATUSES', 'AccessLog', 'Agency', 'ApiKey', 'AppSetting', 'Attachment', 'Category',
+    'Channel', 'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Notification', 'Privacy',
+    'ResponseTemplate', 'Role', 'SlaCalendar', 'SlaClock', 'StaffSession', 'Status', 'TimelineEvent', 'User',
 ]

@@ -16,7 +16,7 @@ from components.frame import frame
 from components.photo_picker import PhotoPicker
 from components.qr import qr_svg
 from services import attachments, complaints
-from services.complaints import Privacy, Submitted
+from services.complaints import Submitted
 from services.complaints_labels import PRIVACY_LABELS
 from services.errors import RateLimited, ValidationFailed
 from services.settings import settings
@@ -25,23 +25,6 @@ from services.validation import DESCRIPTION_MAX, NAME_MAX, TITLE_MAX
 DRAFT_KEY = 'lapor-draft-v1'
 PRIVACY_VALUES = list(PRIVACY_LABELS)
 
-# What each choice really shows, and to whom: the tracking page and Open311 hide a rahasia complaint's content
-# without the PIN (PublicView.for_viewer) and never list it (public_list); among staff only a supervisor or the
-# handling OPD's admin reads it (workflow.rahasia_hidden). No public view carries the reporter's name or contact,
-# which those same two roles alone can open, logged (staff_view.contact).
-# Publik and anonim are therefore shown alike today, and the texts say so.
-PRIVACY_TEXTS = {
-    Privacy.PUBLIK: 'Isi, foto, dan lokasi aduan dapat dilihat siapa pun yang memegang kodenya, dan tampil di daftar '
-                    'aduan publik bila Pemerintah Kabupaten membuka daftar itu. Nama, nomor HP, dan email Anda tidak '
-                    'pernah ditampilkan kepada umum.',
-    Privacy.ANONIM: 'Sama seperti Publik: isi, foto, dan lokasi terlihat oleh pemegang kode dan di daftar publik bila '
-                    'dibuka. Nama dan kontak Anda hanya dapat dibuka admin OPD yang menangani dan supervisor '
-                    'Diskominfo, dan setiap pembukaan tercatat.',
-    Privacy.RAHASIA: 'Isi, foto, lokasi, dan riwayat aduan hanya dibaca admin OPD yang menangani dan supervisor '
-                     'Diskominfo (setiap pembukaan tercatat), serta oleh Anda dengan kode dan PIN. Tanpa PIN, pemegang '
-                     'kode hanya melihat status, kategori, OPD, dan batas waktunya. Tidak pernah tercantum di daftar '
-                     'aduan mana pun.',
-}
 
 
 def create() -> None:
@@ -96,7 +79,7 @@ class _SubmitForm:
             self.email = text_input('Email (opsional)', marker='reporter_email', type='email', inputmode='email',
                                     autocomplete='email')
             ui.html('<strong>Privasi aduan</strong>', sanitize=False)
-            self.privacy = ui.radio({p: f'{label}: {PRIVACY_TEXTS[p]}' for p, (label, _) in PRIVACY_LABELS.items()},
+            self.privacy = ui.radio({p: f'{label}: {text}' for p, (label, text) in PRIVACY_LABELS.items()},
                                     value=PRIVACY_VALUES[0]).mark('privacy')
             self.consent = ui.checkbox('Saya menyatakan aduan ini benar dan menyetujui data saya digunakan untuk '
                                        'menangani aduan ini.').mark('consent')

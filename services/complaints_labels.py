@@ -13,12 +13,22 @@ STATUS_LABELS = {
     Status.DITUTUP: 'Ditutup',
 }
 
+# What each choice really shows, and to whom (the submit form says it): the tracking page and Open311 hide a
+# rahasia complaint's content without the PIN (PublicView.for_viewer) and never list it (public_list); among staff
+# only a supervisor or the handling OPD's admin reads it (workflow.rahasia_hidden). No public view carries the
+# reporter's name or contact, which those same two roles alone can open, logged (staff_view.contact). Publik and
+# anonim are therefore shown alike today, and the texts say so.
 PRIVACY_LABELS = {
-    Privacy.PUBLIK: ('Publik', 'Isi aduan dapat dilihat siapa pun yang memegang kodenya. Nomor HP dan email tetap '
-                               'rahasia.'),
-    Privacy.ANONIM: ('Anonim', 'Isi aduan dapat dilihat, tetapi nama Anda hanya diketahui petugas.'),
-    Privacy.RAHASIA: ('Rahasia', 'Isi dan identitas hanya dilihat petugas yang menangani, dan oleh Anda dengan kode '
-                                 'dan PIN.'),
+    Privacy.PUBLIK: ('Publik', 'Isi, foto, dan lokasi aduan dapat dilihat siapa pun yang memegang kodenya, dan tampil '
+                               'di daftar aduan publik bila Pemerintah Kabupaten membuka daftar itu. Nama, nomor HP, '
+                               'dan email Anda tidak pernah ditampilkan kepada umum.'),
+    Privacy.ANONIM: ('Anonim', 'Sama seperti Publik: isi, foto, dan lokasi terlihat oleh pemegang kode dan di daftar '
+                               'publik bila dibuka. Nama dan kontak Anda hanya dapat dibuka admin OPD yang menangani '
+                               'dan supervisor Diskominfo, dan setiap pembukaan tercatat.'),
+    Privacy.RAHASIA: ('Rahasia', 'Isi, foto, lokasi, dan riwayat aduan hanya dibaca admin OPD yang menangani dan '
+                                 'supervisor Diskominfo (setiap pembukaan tercatat), serta oleh Anda dengan kode dan '
+                                 'PIN. Tanpa PIN, pemegang kode hanya melihat status, kategori, OPD, dan batas '
+                                 'waktunya. Tidak pernah tercantum di daftar aduan mana pun.'),
 }
 
 CLOCK_LABELS = {

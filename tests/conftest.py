@@ -17,7 +17,7 @@ import pytest
 from nicegui import context, core, ui
 from nicegui.testing import User
 
-from services import clock, complaints, db, limits
+from services import app_settings, clock, complaints, db, limits
 from services.settings import settings
 from tests import factories  # noqa: F401
 
@@ -28,7 +28,9 @@ def _clean_state():
     complaints.forget_reference_data()  # each test has a fresh database
     limits.configure(submit=(settings.submit_limit, settings.submit_window),
                      lookup=(settings.lookup_fail_limit, settings.lookup_fail_window),
-                     upload=(settings.upload_limit, settings.upload_window))
+                     upload=(settings.upload_limit, settings.upload_window),
+                     pin=(settings.pin_fail_limit, settings.pin_fail_window))
+    app_settings.forget()
     yield
     clock.reset()
 
