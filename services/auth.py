@@ -90,7 +90,7 @@ class LoginThrottle:
             if entry.locked_until <= now and entry.attempts >= limit:
                 entry.locked_until = now + LOCK_SECONDS
             if entry.locked_until > now:
-                wait = max(1, math.ceil(entry.locked_until - now))
+                wait = max(1, math.ceil(entry.locked_until - now - 1e-6))  # float noise must not add a minute
                 raise RateLimited(_LOCKED.format(wait_text(wait)), wait)
         delay = 2.0 ** (pair.attempts - SLOW_AFTER) if pair.attempts >= SLOW_AFTER else 0.0
         if not trusted and account.attempts >= ACCOUNT_SLOW_AFTER:
