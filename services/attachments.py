@@ -16,6 +16,7 @@ import logging
 import os
 import platform
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 register_heif_opener()
 MAX_PIXELS = 60_000_000  # about 60 MP: larger is no phone photo but a decompression bomb
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow only warns above this and refuses above twice it: _reencode checks
+# ... and refuses every such photo itself before decoding, so Pillow's warning would only repeat the refusal
+warnings.filterwarnings('ignore', category=Image.DecompressionBombWarning)
 
 ACCEPTED_FORMATS = {'JPEG', 'PNG', 'WEBP', 'HEIF', 'MPO'}
 RESIZABLE_MODES = {'RGB', 'RGBA', 'L', 'LA', 'CMYK'}  # shrunk as they come; palettes would shrink by nearest pixel
