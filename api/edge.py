@@ -122,6 +122,10 @@ class _Guard:
         if scope['type'] != 'http':
             await self.app(scope, receive, send)
             return
+        if scope['method'] == 'GET' and _is_page(scope['path']) and _crowded(_client_host(scope)):
+            await self._send(scope, send, 429, _BUSY_PAGE, content_type=b'text/html; charset=utf-8',
+                             extra=((b'retry-after', b'5'),))
+            return
         limit, refusal = self.bound(scope['path'])
         declared = next((value for name, value in scope['headers'] if name == b'content-length'), None)
         if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -160,9 +164,13 @@ class _Guard:
             await self._refuse(scope, send, refusal)
 
     async def _refuse(self, scope: Scope, send: Send, body: bytes) -> None:
-        headers = [(b'content-type', b'application/json'), (b'content-length', str(len(body)).encode()),
-                   (b'connection', b'close')]
-        await send({'type': 'http.response.start', 'status': 413, 'headers': self._headers(scope, headers)})
+        await self._send(scope, send, 413, body, content_type=b'application/json',
+                         extra=((b'connection', b'close'),))
+
+    async def _send(self, scope: Scope, send: Send, status: int, body: bytes, *, content_type: bytes,
+                    extra: Sequence[tuple[bytes, bytes]] = ()) -> None:
+        headers = [(b'content-type', content_type), (b'content-length', str(len(body)).encode()), *extra]
+        await send({'type': 'http.response.start', 'status': status, 'headers': self._headers(scope, headers)})
         await send({'type': 'http.response.body', 'body': body})
 
     @staticmethod
@@ -210,19 +218,23 @@ _pruned = {'since_collect': 0, 'collected_at': 0.0}
 
 def prune_unconnected(*, now: float | None = None) -> int:
     """Delete the NiceGUI clients past ``UNCONNECTED_KEPT`` whose page has waited ``UNCONNECTED_GRACE`` seconds
-    for its websocket (an app timer calls it every second); how many went."""
+    for its websocket, and those of an address at its cap (``settings.unconnected_per_address``) past the same
+    grace, so that address is served pages again (an app timer calls it every second); how many went."""
     waiting = [client for client in Client.instances.values()
                if not client.has_socket_connection and not client._delete_tasks]  # as NiceGUI's own pruning
-    excess = len(waiting) - UNCONNECTED_KEPT
-    if excess <= 0:
+    if len(waiting) <= min(UNCONNECTED_KEPT, settings.unconnected_per_address - 1):
         return 0
     due_before = (time.time() if now is None else now) - UNCONNECTED_GRACE
     per_address = Counter(_address(client) for client in waiting)
     due = [client for client in waiting if client.created <= due_before]  # oldest first, as created
+    crowded = [client for client in due if per_address[_address(client)] >= settings.unconnected_per_address]
     due.sort(key=lambda client: -per_address[_address(client)])  # stable: still oldest first per address
-    for client in due[:excess]:
+    chosen = {client.id: client for client in [*crowded, *due[:max(0, len(waiting) - UNCONNECTED_KEPT)]]}
+    for client in chosen.values():
         client.delete()
-    deleted = min(excess, len(due))
+    deleted = len(chosen)
+    if not deleted:
+        return 0
     _pruned['since_collect'] += deleted
     moment = time.monotonic()
     over = len(waiting) - deleted <= UNCONNECTED_KEPT
@@ -232,6 +244,44 @@ def prune_unconnected(*, now: float | None = None) -> int:
         gc.collect()
         attachments.give_memory_back()
     return deleted
+
+
+# Serve them less: while pages wait for their websockets in numbers, from one address (settings
+# .unconnected_per_address) or from everyone (.unconnected_total), a new page load gets this small page instead of
+# another NiceGUI client (about 180 KB each for /). A person's page connects within a second or two, so even many
+# phones behind one carrier address rarely have more than a few waiting; a flood stops costing memory at once,
+# and prune_unconnected frees the address's places after the grace. The page asks the browser to try again in a
+# few seconds; a bot just leaves.
+_BUSY_PAGE = (
+    b'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" '
+    b'content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="5"><title>Mohon tunggu'
+    b'</title></head><body style="font-family:sans-serif;max-width:32em;margin:2em auto;padding:0 1em">'
+    b'<h1 style="font-size:1.3em">Mohon tunggu sebentar</h1><p>Terlalu banyak halaman dibuka dari alamat ini '
+    b'dalam waktu singkat. Halaman akan dimuat ulang otomatis dalam 5 detik.</p></body></html>')
+_NOT_PAGES = ('/_nicegui', '/static', '/api/', '/open311/', '/lampiran/', '/bench/')
+
+
+def _is_page(path: str) -> bool:
+    return not path.startswith(_NOT_PAGES)
+
+
+def _client_host(scope: Scope) -> str:
+    client = scope.get('client')
+    return client[0] if client else ''
+
+
+def _crowded(address: str) -> bool:
+    """Whether pages waiting for their websocket are too many, from ``address`` or from everyone: then a new page
+    load gets the small page. Counted only when there are that many clients at all (no cost otherwise)."""
+    per_address, total = settings.unconnected_per_address, settings.unconnected_total
+    if len(Client.instances) < min(per_address, total):
+        return False
+    waiting = from_address = 0
+    for client in Client.instances.values():
+        if not client.has_socket_connection and not client._delete_tasks:
+            waiting += 1
+            from_address += _address(client) == address
+    return from_address >= per_address or waiting >= total
 
 
 def _address(client: Client) -> str:

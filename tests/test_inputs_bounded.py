@@ -105,7 +105,9 @@ async def test_at_most_two_photos_decode_at_once(monkeypatch):
     assert most == 2
 
 
-async def test_page_loads_that_never_connect_are_forgotten_in_a_flood(user: User):
+async def test_page_loads_that_never_connect_are_forgotten_in_a_flood(user: User, monkeypatch):
+    monkeypatch.setattr(settings, 'unconnected_per_address', 10**9)  # as if from many addresses
+    monkeypatch.setattr(settings, 'unconnected_total', 10**9)
     for _ in range(edge.UNCONNECTED_KEPT + 50):  # a bot's loads, none of which opens its websocket
         assert (await user.http_client.get('/')).status_code == 200
     waiting = [c for c in Client.instances.values() if not c.has_socket_connection]
@@ -116,7 +118,9 @@ async def test_page_loads_that_never_connect_are_forgotten_in_a_flood(user: User
     assert sum(not c.has_socket_connection for c in Client.instances.values()) == edge.UNCONNECTED_KEPT
 
 
-async def test_a_flood_from_one_address_loses_its_own_pages_first(user: User):
+async def test_a_flood_from_one_address_loses_its_own_pages_first(user: User, monkeypatch):
+    monkeypatch.setattr(settings, 'unconnected_per_address', 10**9)  # the busy page would stop the flood first
+    monkeypatch.setattr(settings, 'unconnected_total', 10**9)
     for n in range(edge.UNCONNECTED_KEPT + 20):
         address = '10.0.0.1' if n >= 20 else f'10.0.1.{n}'  # 20 phones, then one source's flood
         assert (await user.http_client.get('/', headers={'X-Forwarded-For': address})).status_code == 200
@@ -127,3 +131,27 @@ async def test_a_flood_from_one_address_loses_its_own_pages_first(user: User):
     edge.prune_unconnected(now=time.time() + edge.UNCONNECTED_GRACE + 1)
     left = [c.ip for c in Client.instances.values() if not c.has_socket_connection]
     assert sum(ip.startswith('10.0.1.') for ip in left) == 20
+
+
+def _waiting() -> int:
+    return sum(not c.has_socket_connection for c in Client.instances.values())
+
+
+async def test_an_address_whose_pages_wait_in_numbers_gets_a_small_page_until_they_go(user: User):
+    cap = settings.unconnected_per_address
+    answers = [await user.http_client.get('/') for _ in range(cap + 5)]  # a bot: no page opens its websocket
+    assert [a.status_code for a in answers] == [200] * cap + [429] * 5
+    assert 'Mohon tunggu sebentar' in answers[-1].text and answers[-1].headers['retry-after'] == '5'
+    assert 'content-security-policy' in answers[-1].headers
+    assert _waiting() == cap  # the refused loads built nothing
+    assert edge.prune_unconnected() == 0  # within the grace every page may still connect
+    assert edge.prune_unconnected(now=time.time() + edge.UNCONNECTED_GRACE + 1) == cap
+    assert (await user.http_client.get('/')).status_code == 200  # the address is served again
+
+
+async def test_when_pages_from_everyone_wait_in_numbers_new_loads_get_the_small_page(user: User, monkeypatch):
+    monkeypatch.setattr(settings, 'unconnected_per_address', 10**9)  # as if each load came from its own address
+    monkeypatch.setattr(settings, 'unconnected_total', 30)
+    answers = [(await user.http_client.get('/lacak')).status_code for _ in range(35)]
+    assert answers == [200] * 30 + [429] * 5
+    assert (await user.http_client.get('/open311/v2/services.json')).status_code == 200  # the API is not a page
