@@ -47,19 +47,17 @@ import re
 import shutil
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 import socketio
 
-from .board_client import SOCKET_PATH
+from .board_client import connect_socket
 from .process import Server, running_server
 from .table import Row, print_table
 
@@ -259,13 +257,7 @@ class Page:
         self.elements = {str(key): value for key, value in json.loads(text).items()}
         params = ast.literal_eval(query.group(1))  # the template renders a Python dict (True, single quotes)
         self.client_id = params['client_id']
-        params = {**params, 'implicit_handshake': 'true' if params.get('implicit_handshake') else 'false',
-                  'document_id': str(uuid.uuid4()), 'tab_id': str(uuid.uuid4())}
-        self.sio = socketio.AsyncClient(reconnection=False, http_session=self.http, handle_sigint=False,
-                                        request_timeout=60)
-        self.sio.on('*', self._on_message)
-        await self.sio.connect(f'{self.base_url}/?{urlencode(params)}', transports=['websocket'],
-                               socketio_path=SOCKET_PATH, wait_timeout=60)
+        self.sio = await connect_socket(self.http, self.base_url, params, self._on_message, timeout=60)
 
     def _on_message(self, event: str, data: Any = None) -> None:
         if not isinstance(data, dict):

@@ -43,6 +43,20 @@ OPEN_TIMEOUT = 120.0  # seconds past the last tab's moment before opening counts
 TIMEOUT = aiohttp.ClientTimeout(total=60)
 
 
+async def connect_socket(http: aiohttp.ClientSession, base_url: str, query: dict[str, Any],
+                         on_message: Any, *, timeout: float, on_disconnect: Any = None) -> socketio.AsyncClient:
+    """The page's Socket.IO connection as NiceGUI's browser script opens it (a new document and tab)."""
+    params = {**query, 'implicit_handshake': 'true' if query.get('implicit_handshake') else 'false',
+              'document_id': str(uuid.uuid4()), 'tab_id': str(uuid.uuid4())}
+    sio = socketio.AsyncClient(reconnection=False, http_session=http, handle_sigint=False, request_timeout=timeout)
+    sio.on('*', on_message)
+    if on_disconnect is not None:
+        sio.on('disconnect', on_disconnect)
+    await sio.connect(f'{base_url}/?{urlencode(params)}', transports=['websocket'], socketio_path=SOCKET_PATH,
+                      wait_timeout=timeout)
+    return sio
+
+
 @dataclass
 class Arrivals:
     """When each board got each awaited row: ``expect(token)`` before the push, ``wait(token)`` after."""
@@ -114,14 +128,8 @@ class Tab:
         query = ast.literal_eval(found.group(1))  # the template renders a Python dict (True, single quotes)
         self.client_id = query['client_id']
         self.next_message_id = int(query['next_message_id'])
-        params = {**query, 'implicit_handshake': 'true' if query.get('implicit_handshake') else 'false',
-                  'document_id': str(uuid.uuid4()), 'tab_id': str(uuid.uuid4())}
-        self.sio = socketio.AsyncClient(reconnection=False, http_session=self.http, handle_sigint=False,
-                                        request_timeout=30)
-        self.sio.on('*', self._on_message)
-        self.sio.on('disconnect', self._on_disconnect)
-        await self.sio.connect(f'{self.base_url}/?{urlencode(params)}', transports=['websocket'],
-                               socketio_path=SOCKET_PATH, wait_timeout=30)
+        self.sio = await connect_socket(self.http, self.base_url, query, self._on_message, timeout=30,
+                                        on_disconnect=self._on_disconnect)
 
     def _on_message(self, event: str, data: Any = None) -> None:
         if not isinstance(data, dict):

@@ -1,10 +1,11 @@
-"""Floods that must not swell the server: page loads that never open their websocket, and huge images.
+"""Floods that must not swell the server: page loads that never open their websocket, huge images, huge bodies.
 
 1. 5,000 ``GET /`` that never open a websocket (a bot, a link preview, a prefetch), cookieless, 20 at a time:
    once from one address, once from 5,000 addresses (``X-Forwarded-For``, which uvicorn trusts from loopback,
    as from a proxy in front). The server's RSS and its live NiceGUI clients are read 10 s after the last load.
 2. Photos: one 10,000 x 10,000 PNG (a few hundred KB on the wire), then six ~59 MP PNGs sent at once. The
    server's peak RSS (``VmHWM``, reset through ``/proc/PID/clear_refs`` before each) and its RSS 5 s after.
+3. A 400 MB body posted to Open311 without a key, with its length declared and streamed: peak RSS growth.
 
 Each runs in a server of its own, so neither inherits the other's heap. ``python -m bench.flood`` runs this
 part alone (in a temporary folder, like ``make bench``); ``python -m bench flood`` runs it in the table.
@@ -19,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -41,6 +42,8 @@ def measure(start: Starter, *, loads: int = LOADS, clients: int = 20) -> list[Ro
             rows += asyncio.run(_page_flood(server, loads=loads, clients=clients, spread=spread))
     with start('flood-photos.log') as server:
         rows += asyncio.run(_photo_flood(server))
+    with start('flood-body.log') as server:
+        rows += asyncio.run(_body_flood(server))
     return rows
 
 
@@ -116,6 +119,39 @@ async def _photo_flood(server: Server) -> list[Row]:
                 f'{len(images[0]) / 1024:,.0f} KB'
             rows += [Row(f'photos: {label} ({size}; {answers}): peak RSS (from {base:,.0f} MB)', peak, 'MB'),
                      Row('  same, RSS 5 s after', after, 'MB')]
+    return rows
+
+
+BODY_MB = 400
+
+
+async def _body_flood(server: Server) -> list[Row]:
+    """400 MB posted to Open311 without a key, once with its length declared and once streamed (chunked)."""
+    chunk = b'{"x":"' + b'a' * (1024 * 1024 - 6)
+
+    async def body() -> AsyncIterator[bytes]:
+        for _ in range(BODY_MB):
+            yield chunk
+
+    rows = []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300)) as session:
+        for declared in (True, False):
+            await _settle_server(server)
+            base = server.rss_mb() or 0.0
+            _reset_peak(server)
+            headers = {'Content-Type': 'application/json'}
+            if declared:
+                headers['Content-Length'] = str(BODY_MB * len(chunk))
+            try:
+                async with session.post(f'{server.base_url}/open311/v2/requests.json', data=body(),
+                                        headers=headers) as response:
+                    await response.read()
+                    status = str(response.status)
+            except aiohttp.ClientError as error:  # the server answered and closed while the body still streamed
+                status = f'closed ({type(error).__name__})'
+            how = 'Content-Length declared' if declared else 'chunked'
+            rows.append(Row(f'Open311 POST of {BODY_MB} MB without a key ({how}; answer {status}): peak RSS growth',
+                            _peak_mb(server) - base, 'MB'))
     return rows
 
 
