@@ -125,6 +125,8 @@ DISTRICTS = {n: f'Kecamatan {n}' for n in range(1, 16)}
 
 @ui.page('/bench/bare')
 def bare_page() -> None:
+    from services.complaints_labels import PRIVACY_LABELS  # noqa: PLC0415  (the form's own texts: same content)
+
     ui.select(CATEGORIES, label='Kategori')
     ui.input('Judul singkat')
     ui.textarea('Uraian aduan')
@@ -135,7 +137,7 @@ def bare_page() -> None:
     ui.input('Nama')
     ui.input('Nomor HP')
     ui.input('Email (opsional)')
-    ui.radio({'publik': 'Publik', 'anonim': 'Anonim', 'rahasia': 'Rahasia'}, value='publik')
+    ui.radio({p.value: f'{label}: {text}' for p, (label, text) in PRIVACY_LABELS.items()}, value='publik')
     ui.checkbox('Saya menyatakan aduan ini benar')
     ui.button('Kirim aduan')
 

@@ -26,7 +26,6 @@ DRAFT_KEY = 'lapor-draft-v1'
 PRIVACY_VALUES = list(PRIVACY_LABELS)
 
 
-
 def create() -> None:
     @ui.page('/', title=f'{settings.app_name} · {settings.region_name}')
     async def submit_page(request: Request) -> None:
