@@ -5,7 +5,8 @@ import sys
 
 import cli
 
-if __name__ == '__main__' and cli.is_command(sys.argv):
+# Only when this file is the program itself: NiceGUI's test fixtures run it with pytest's command line
+if __name__ == '__main__' and cli.is_command(sys.argv, __file__):
     sys.exit(cli.main(sys.argv[1:]))
 
 from nicegui import app, ui

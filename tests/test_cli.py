@@ -23,10 +23,13 @@ def _database(data_dir: Path) -> Path:
     return data_dir / 'lapor.sqlite3'
 
 
-def _lapor(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, 'LAPOR_DATA_DIR': str(data_dir), 'LAPOR_DB_URL': f'sqlite://{_database(data_dir)}'}
-    return subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+def _env(data_dir: Path) -> dict[str, str]:
+    return {**os.environ, 'LAPOR_DATA_DIR': str(data_dir), 'LAPOR_DB_URL': f'sqlite://{_database(data_dir)}'}
+
+
+def _lapor(data_dir: Path, *args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=_env(data_dir), input=stdin,
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def _query(data_dir: Path, sql: str) -> list[tuple]:
@@ -155,3 +158,24 @@ def test_apikey_without_an_action_shows_usage(data_dir):
     assert result.returncode == 2
     assert 'usage: python main.py apikey' in result.stderr
     assert 'create' in result.stderr and 'revoke' in result.stderr
+
+
+def test_help_lists_the_commands_and_starts_nothing(data_dir):
+    result = _lapor(data_dir, '--help', timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert 'usage: python main.py' in result.stdout
+    for command in ('apikey', 'migrate', 'user'):
+        assert command in result.stdout
+    assert 'menjalankan server' in result.stdout  # how to start it is said too
+    assert not data_dir.exists()  # no server, no database
+
+
+@pytest.mark.parametrize('args', [('serve',), ('--port', '9000'), ('Migrate',)])
+def test_an_unknown_command_is_refused_with_the_usage_and_starts_nothing(data_dir, args):
+    result = _lapor(data_dir, *args, timeout=30)
+    assert result.returncode == 2
+    assert 'usage: python main.py' in result.stderr
+    assert f'Perintah "{args[0]}" tidak dikenal' in result.stderr and 'apikey, migrate, user' in result.stderr
+    assert 'Traceback' not in result.stderr
+    assert not data_dir.exists()
+
