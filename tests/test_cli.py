@@ -2,11 +2,16 @@
 processes against a SQLite file in a fresh data folder."""
 
 import os
+import queue
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from services import apikeys, clock, db
@@ -179,3 +184,62 @@ def test_an_unknown_command_is_refused_with_the_usage_and_starts_nothing(data_di
     assert 'Traceback' not in result.stderr
     assert not data_dir.exists()
 
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def _line_with(lines: queue.Queue, needle: str, timeout: float) -> str:
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if line is None:  # the server exited
+            break
+        if needle in line:
+            return line
+        seen.append(line)
+    raise AssertionError(f'no line with {needle!r} in the output:\n{"".join(seen)}')
+
+
+def test_without_arguments_the_server_starts_and_prints_the_citizens_and_the_staffs_addresses(data_dir):
+    port = _free_port()
+    # A real start, as an operator runs it: not pytest's (NiceGUI reads PYTEST_CURRENT_TEST), no public URL set
+    env = {name: value for name, value in _env(data_dir).items()
+           if name not in {'PYTEST_CURRENT_TEST', 'LAPOR_PUBLIC_URL'} and not name.startswith('NICEGUI_')}
+    env |= {'LAPOR_HOST': '127.0.0.1', 'LAPOR_PORT': str(port)}
+    server = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        for line in server.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        announced = _line_with(lines, 'Petugas:', timeout=60)
+        base = f'http://127.0.0.1:{port}'  # the port it serves on, not 8080
+        assert announced.strip() == f'Warga: {base}/  ·  Petugas: {base}/admin'
+        deadline = time.monotonic() + 30
+        while True:  # the line is printed while the server starts; it accepts connections a moment later
+            try:
+                assert httpx.get(f'{base}/', timeout=10).status_code == 200
+                break
+            except httpx.ConnectError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
