@@ -33,6 +33,9 @@ def is_command(argv: Sequence[str], main_file: str) -> bool:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from models import Role  # noqa: PLC0415  (the models load only for a command, not for the server's start)
+    from services.complaints_labels import ROLE_LABELS  # noqa: PLC0415
+
     parser = argparse.ArgumentParser(prog='python main.py', description='Lapor: perintah administrasi',
                                      epilog='Tanpa perintah, "python main.py" menjalankan server.')
     sub = parser.add_subparsers(dest='command', required=True)
@@ -44,8 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     user = sub.add_parser('user', help='akun petugas').add_subparsers(dest='action', required=True)
     create = user.add_parser('create', help='buat akun (kata sandi ditanyakan)')
     create.add_argument('username')
-    create.add_argument('--role', required=True, choices=['supervisor', 'opd_admin', 'operator', 'viewer'])
-    create.add_argument('--opd', help='kode OPD, wajib untuk opd_admin')
+    # The codes are what the command takes; the labels are what the pages call each role
+    roles = ', '.join(f'{role.value} ({label})' for role, label in ROLE_LABELS.items())
+    create.add_argument('--role', required=True, choices=[role.value for role in Role], metavar='PERAN',
+                        help=f'peran akun: {roles}')
+    create.add_argument('--opd', help=f'kode OPD, wajib untuk {ROLE_LABELS[Role.OPD_ADMIN]} ({Role.OPD_ADMIN.value})')
     create.add_argument('--name', default='', help='nama lengkap')
     user.add_parser('password', help='ganti kata sandi').add_argument('username')
     return parser
@@ -65,6 +71,7 @@ def _read_password() -> str:
 
 async def _run(args: argparse.Namespace) -> int:
     from services import apikeys, auth, db  # noqa: PLC0415  (keeps `python main.py` startup free of CLI imports)
+    from services.complaints_labels import ROLE_LABELS  # noqa: PLC0415
     from services.errors import DomainError  # noqa: PLC0415
 
     async with db.open_database():
@@ -72,9 +79,9 @@ async def _run(args: argparse.Namespace) -> int:
             if args.command == 'migrate':
                 print('Basis data mutakhir.')
             elif args.command == 'user' and args.action == 'create':
-                await auth.create_user(username=args.username, password=_read_password(), role=args.role,
-                                       agency_code=args.opd, full_name=args.name)
-                print(f'Akun "{args.username}" ({args.role}) dibuat.')
+                user = await auth.create_user(username=args.username, password=_read_password(), role=args.role,
+                                              agency_code=args.opd, full_name=args.name)
+                print(f'Akun "{user.username}" ({ROLE_LABELS[user.role]}) dibuat.')
             elif args.command == 'user':
                 await auth.set_password(username=args.username, password=_read_password())
                 print(f'Kata sandi "{args.username}" diganti.')

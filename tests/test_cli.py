@@ -185,6 +185,23 @@ def test_an_unknown_command_is_refused_with_the_usage_and_starts_nothing(data_di
     assert not data_dir.exists()
 
 
+def test_user_create_names_the_role_as_the_pages_do(data_dir):
+    result = _lapor(data_dir, 'user', 'create', 'budi', '--role', 'opd_admin', '--opd', 'DPUPR',
+                    stdin='sandi-budi-panjang\n')
+    assert result.returncode == 0, result.stderr
+    assert 'Akun "budi" (Admin OPD) dibuat.' in result.stdout
+    assert 'opd_admin' not in result.stdout
+    assert _query(data_dir, "SELECT role FROM staff_user WHERE username = 'budi'") == [('opd_admin',)]
+
+
+def test_user_create_help_lists_each_role_code_with_its_name(data_dir):
+    result = _lapor(data_dir, 'user', 'create', '--help', timeout=30)
+    assert result.returncode == 0, result.stderr
+    text = ' '.join(result.stdout.split())  # argparse wraps the help at the terminal's width
+    for listed in ('supervisor (Supervisor)', 'opd_admin (Admin OPD)', 'operator (Operator)', 'viewer (Pemantau)'):
+        assert listed in text
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
