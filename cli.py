@@ -1,7 +1,8 @@
 """Shell commands: ``python main.py apikey create NAME`` and friends.
 
-main.py hands over only when the first argument is one of these commands; anything else is left
-alone, because NiceGUI's test fixtures run main.py with pytest's own command line.
+main.py hands over whenever it is the program being run and has arguments: those are all the CLI's, so
+``--help`` answers and an unknown command is refused instead of starting the server. NiceGUI's test fixtures
+execute main.py with pytest's own command line in ``sys.argv``; that is not main.py's, so it is left alone.
 """
 
 from __future__ import annotations
@@ -11,16 +12,32 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 COMMANDS = ('apikey', 'migrate', 'user')
+HELP_FLAGS = ('-h', '--help')
 
 
-def is_command(argv: Sequence[str]) -> bool:
-    return len(argv) > 1 and argv[1] in COMMANDS
+def is_program(argv: Sequence[str], main_file: str) -> bool:
+    """Whether ``main_file`` is the program run from the command line (``python main.py ...``).
+
+    Under pytest, NiceGUI's fixtures run main.py through runpy as ``__main__`` too, but ``argv[0]`` is then
+    pytest's own.
+    """
+    return bool(argv) and bool(argv[0]) and Path(argv[0]).resolve() == Path(main_file).resolve()
+
+
+def is_command(argv: Sequence[str], main_file: str) -> bool:
+    """Whether the CLI should answer: main.py run from the command line with any argument at all."""
+    return len(argv) > 1 and is_program(argv, main_file)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog='python main.py', description='Lapor: perintah administrasi')
+    from models import Role  # noqa: PLC0415  (the models load only for a command, not for the server's start)
+    from services.complaints_labels import ROLE_LABELS  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(prog='python main.py', description='Lapor: perintah administrasi',
+                                     epilog='Tanpa perintah, "python main.py" menjalankan server.')
     sub = parser.add_subparsers(dest='command', required=True)
     apikey = sub.add_parser('apikey', help='kunci API untuk Open311').add_subparsers(dest='action', required=True)
     apikey.add_parser('create', help='buat kunci baru (ditampilkan sekali)').add_argument('name')
@@ -30,8 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     user = sub.add_parser('user', help='akun petugas').add_subparsers(dest='action', required=True)
     create = user.add_parser('create', help='buat akun (kata sandi ditanyakan)')
     create.add_argument('username')
-    create.add_argument('--role', required=True, choices=['supervisor', 'opd_admin', 'operator', 'viewer'])
-    create.add_argument('--opd', help='kode OPD, wajib untuk opd_admin')
+    # The codes are what the command takes; the labels are what the pages call each role
+    roles = ', '.join(f'{role.value} ({label})' for role, label in ROLE_LABELS.items())
+    create.add_argument('--role', required=True, choices=[role.value for role in Role], metavar='PERAN',
+                        help=f'peran akun: {roles}')
+    create.add_argument('--opd', help=f'kode OPD, wajib untuk {ROLE_LABELS[Role.OPD_ADMIN]} ({Role.OPD_ADMIN.value})')
     create.add_argument('--name', default='', help='nama lengkap')
     user.add_parser('password', help='ganti kata sandi').add_argument('username')
     return parser
@@ -51,6 +71,7 @@ def _read_password() -> str:
 
 async def _run(args: argparse.Namespace) -> int:
     from services import apikeys, auth, db  # noqa: PLC0415  (keeps `python main.py` startup free of CLI imports)
+    from services.complaints_labels import ROLE_LABELS  # noqa: PLC0415
     from services.errors import DomainError  # noqa: PLC0415
 
     async with db.open_database():
@@ -58,9 +79,9 @@ async def _run(args: argparse.Namespace) -> int:
             if args.command == 'migrate':
                 print('Basis data mutakhir.')
             elif args.command == 'user' and args.action == 'create':
-                await auth.create_user(username=args.username, password=_read_password(), role=args.role,
-                                       agency_code=args.opd, full_name=args.name)
-                print(f'Akun "{args.username}" ({args.role}) dibuat.')
+                user = await auth.create_user(username=args.username, password=_read_password(), role=args.role,
+                                              agency_code=args.opd, full_name=args.name)
+                print(f'Akun "{user.username}" ({ROLE_LABELS[user.role]}) dibuat.')
             elif args.command == 'user':
                 await auth.set_password(username=args.username, password=_read_password())
                 print(f'Kata sandi "{args.username}" diganti.')
@@ -92,4 +113,11 @@ def _local(moment: datetime | None) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
-    return asyncio.run(_run(_parser().parse_args(argv)))
+    parser = _parser()
+    if argv and argv[0] not in (*COMMANDS, *HELP_FLAGS):
+        # argparse would say this in English; the operator reads what to type instead
+        parser.print_usage(sys.stderr)
+        print(f'Perintah "{argv[0]}" tidak dikenal. Perintah yang ada: {", ".join(COMMANDS)}. '
+              'Bantuan: python main.py --help', file=sys.stderr)
+        return 2
+    return asyncio.run(_run(parser.parse_args(argv)))

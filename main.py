@@ -5,7 +5,8 @@ import sys
 
 import cli
 
-if __name__ == '__main__' and cli.is_command(sys.argv):
+# Only when this file is the program itself: NiceGUI's test fixtures run it with pytest's command line
+if __name__ == '__main__' and cli.is_command(sys.argv, __file__):
     sys.exit(cli.main(sys.argv[1:]))
 
 from nicegui import app, ui
@@ -52,8 +53,15 @@ async def _startup() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+def _announce_addresses() -> None:
+    base = settings.public_url.rstrip('/')
+    print(f'Warga: {base}/  ·  Petugas: {base}/admin', flush=True)
+
+
 app.on_startup(_startup)
 app.on_shutdown(scheduler.stop)
+if cli.is_program(sys.argv, __file__):  # on the operator's console, not in every test's start
+    app.on_startup(_announce_addresses)
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+import socket
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,7 +18,7 @@ class Settings(BaseSettings):
     db_url: str = ''  # empty means a SQLite file under data_dir
     host: str = '127.0.0.1'
     port: int = 8080
-    public_url: str = 'http://127.0.0.1:8080'
+    public_url: str = ''  # empty means the address the app serves on (_default_public_url)
     region_name: str = 'Kabupaten Wonosobo'
     app_name: str = 'Lapor Bupati'
     code_prefix: str = 'WSB'
@@ -56,6 +58,13 @@ class Settings(BaseSettings):
     session_idle_hours: float = 8.0
     sla_sweep_seconds: int = 60
 
+    @model_validator(mode='after')
+    def _default_public_url(self) -> Settings:
+        """Links and QR codes point where this server listens unless told otherwise (a proxy or a domain)."""
+        if not self.public_url:
+            self.public_url = f'http://{_visitable(self.host)}:{self.port}'
+        return self
+
     @property
     def database_url(self) -> str:
         return self.db_url or f'sqlite://{(self.data_dir / "lapor.sqlite3").as_posix()}'
@@ -73,6 +82,19 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+def _visitable(host: str) -> str:
+    """The host as a browser's address.
+
+    0.0.0.0 and :: listen on every interface but cannot be visited. They mean other machines should reach the
+    app, which a link to 127.0.0.1 never lets them do (it would work on the server and fail only on a citizen's
+    phone); the machine's name does where the network knows it, and where it does not, the addresses printed
+    at start show it at once, so the operator sets LAPOR_PUBLIC_URL.
+    """
+    if host in {'', '0.0.0.0', '::'}:
+        return socket.gethostname()
+    return f'[{host}]' if ':' in host else host  # an IPv6 literal is bracketed in a URL
 
 
 settings = Settings()

@@ -2,11 +2,16 @@
 processes against a SQLite file in a fresh data folder."""
 
 import os
+import queue
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from services import apikeys, clock, db
@@ -23,10 +28,13 @@ def _database(data_dir: Path) -> Path:
     return data_dir / 'lapor.sqlite3'
 
 
-def _lapor(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, 'LAPOR_DATA_DIR': str(data_dir), 'LAPOR_DB_URL': f'sqlite://{_database(data_dir)}'}
-    return subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+def _env(data_dir: Path) -> dict[str, str]:
+    return {**os.environ, 'LAPOR_DATA_DIR': str(data_dir), 'LAPOR_DB_URL': f'sqlite://{_database(data_dir)}'}
+
+
+def _lapor(data_dir: Path, *args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=_env(data_dir), input=stdin,
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def _query(data_dir: Path, sql: str) -> list[tuple]:
@@ -155,3 +163,100 @@ def test_apikey_without_an_action_shows_usage(data_dir):
     assert result.returncode == 2
     assert 'usage: python main.py apikey' in result.stderr
     assert 'create' in result.stderr and 'revoke' in result.stderr
+
+
+def test_help_lists_the_commands_and_starts_nothing(data_dir):
+    result = _lapor(data_dir, '--help', timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert 'usage: python main.py' in result.stdout
+    for command in ('apikey', 'migrate', 'user'):
+        assert command in result.stdout
+    assert 'menjalankan server' in result.stdout  # how to start it is said too
+    assert not data_dir.exists()  # no server, no database
+
+
+@pytest.mark.parametrize('args', [('serve',), ('--port', '9000'), ('Migrate',)])
+def test_an_unknown_command_is_refused_with_the_usage_and_starts_nothing(data_dir, args):
+    result = _lapor(data_dir, *args, timeout=30)
+    assert result.returncode == 2
+    assert 'usage: python main.py' in result.stderr
+    assert f'Perintah "{args[0]}" tidak dikenal' in result.stderr and 'apikey, migrate, user' in result.stderr
+    assert 'Traceback' not in result.stderr
+    assert not data_dir.exists()
+
+
+def test_user_create_names_the_role_as_the_pages_do(data_dir):
+    result = _lapor(data_dir, 'user', 'create', 'budi', '--role', 'opd_admin', '--opd', 'DPUPR',
+                    stdin='sandi-budi-panjang\n')
+    assert result.returncode == 0, result.stderr
+    assert 'Akun "budi" (Admin OPD) dibuat.' in result.stdout
+    assert 'opd_admin' not in result.stdout
+    assert _query(data_dir, "SELECT role FROM staff_user WHERE username = 'budi'") == [('opd_admin',)]
+
+
+def test_user_create_help_lists_each_role_code_with_its_name(data_dir):
+    result = _lapor(data_dir, 'user', 'create', '--help', timeout=30)
+    assert result.returncode == 0, result.stderr
+    text = ' '.join(result.stdout.split())  # argparse wraps the help at the terminal's width
+    for listed in ('supervisor (Supervisor)', 'opd_admin (Admin OPD)', 'operator (Operator)', 'viewer (Pemantau)'):
+        assert listed in text
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def _line_with(lines: queue.Queue, needle: str, timeout: float) -> str:
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if line is None:  # the server exited
+            break
+        if needle in line:
+            return line
+        seen.append(line)
+    raise AssertionError(f'no line with {needle!r} in the output:\n{"".join(seen)}')
+
+
+def test_without_arguments_the_server_starts_and_prints_the_citizens_and_the_staffs_addresses(data_dir):
+    port = _free_port()
+    # A real start, as an operator runs it: not pytest's (NiceGUI reads PYTEST_CURRENT_TEST), no public URL set
+    env = {name: value for name, value in _env(data_dir).items()
+           if name not in {'PYTEST_CURRENT_TEST', 'LAPOR_PUBLIC_URL'} and not name.startswith('NICEGUI_')}
+    env |= {'LAPOR_HOST': '127.0.0.1', 'LAPOR_PORT': str(port)}
+    server = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        for line in server.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        announced = _line_with(lines, 'Petugas:', timeout=60)
+        base = f'http://127.0.0.1:{port}'  # the port it serves on, not 8080
+        assert announced.strip() == f'Warga: {base}/  ·  Petugas: {base}/admin'
+        deadline = time.monotonic() + 30
+        while True:  # the line is printed while the server starts; it accepts connections a moment later
+            try:
+                assert httpx.get(f'{base}/', timeout=10).status_code == 200
+                break
+            except httpx.ConnectError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
