@@ -13,7 +13,7 @@ from nicegui import app, ui
 
 from api import edge, files, open311
 from components import frame, speedups
-from pages import admin_complaint, board, login, submit, track
+from pages import admin_complaint, board, errors, login, submit, track
 from pages import settings as settings_pages
 from services import db, scheduler
 from services.settings import settings
@@ -34,6 +34,7 @@ login.create()
 board.create()
 admin_complaint.create()
 settings_pages.create()
+errors.create()
 
 
 # The collector's first threshold counts objects allocated minus freed: at CPython's 700, the message history

@@ -25,7 +25,7 @@ class NotificationBell:
 
     def _build_dialog(self) -> ui.dialog:
         with self.button.parent_slot.parent, ui.dialog() as dialog, ui.card().classes('lapor-notices'):
-            ui.html('<h2>Pemberitahuan</h2>', sanitize=False)
+            ui.html('<h2>Pemberitahuan</h2>', sanitize=False).mark('notices-title')
             self.list = ui.html('', sanitize=False).mark('notice-list')
             with ui.element('div').classes('lapor-row'):
                 self.clear = ui.button('Tandai semua sudah dibaca', on_click=self.mark_read).props(

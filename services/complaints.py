@@ -176,8 +176,9 @@ async def submit(*, category_id: int | None, description: str, title: str | None
     if client_address is not None:
         wait = limits.submissions.retry_after(client_address)
         if wait:
-            raise RateLimited(f'Terlalu banyak aduan dari perangkat ini. Silakan coba lagi dalam {wait_text(wait)}.'
-                              ' Isian Anda tetap tersimpan.', wait)
+            # A citizen with an urgent problem should not be left only with a wait: 112 takes complaints too
+            raise RateLimited(f'Terlalu banyak aduan dari perangkat ini. Silakan coba lagi dalam {wait_text(wait)}'
+                              ' atau hubungi Call Center 112. Isian Anda tetap tersimpan.', wait)
 
     web = channel == Channel.WEB
     fields, errors = check_complaint_fields(

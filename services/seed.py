@@ -1,14 +1,15 @@
 """Reference data for Kabupaten Wonosobo, inserted once on first start.
 
-After the first start the database is the source of truth: supervisors edit OPDs and categories
-there, and seeding never overwrites an existing row (it only adds rows whose code is missing).
+After the first start the database is the source of truth: supervisors edit OPDs, categories and
+response templates there, and seeding never overwrites an existing row (it only adds rows whose code
+is missing, and templates only while there are none at all).
 """
 
 from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from models import Agency, Category, District
+from models import Agency, Category, District, ResponseTemplate
 
 DISTRICTS = (
     'Wadaslintang', 'Kepil', 'Sapuran', 'Kalibawang', 'Kaliwiro', 'Leksono', 'Sukoharjo', 'Selomerto',
@@ -63,9 +64,40 @@ CATEGORIES = (
     ('LAINNYA', 'Lainnya', 'Belum tahu instansinya? Pilih ini, petugas akan meneruskan', None),
 )
 
+# (title, body, agency code or None for every OPD): a starting set that shows admins what a good answer
+# reads like. The reporter cannot reply on the tracking page, so no template asks them to; none promises a
+# date either, only what happens next and where they will read about it.
+RESPONSE_TEMPLATES = (
+    ('Respons awal: aduan diterima, lokasi akan dicek',
+     'Terima kasih atas laporan Anda. Aduan ini sudah kami terima dan sedang kami pelajari. Petugas kami akan '
+     'memeriksa lokasi secepatnya, dan hasilnya akan kami sampaikan di halaman ini.', None),
+    ('Tindak lanjut: penanganan sedang berjalan',
+     'Kami sampaikan perkembangan aduan Anda: hasil pemeriksaan petugas sudah kami terima dan penanganannya '
+     'sedang berjalan. Kabar berikutnya akan kami sampaikan di halaman ini. Terima kasih atas kesabaran Anda.',
+     None),
+    ('Minta informasi pelapor: lokasi dan foto',
+     'Terima kasih atas laporan Anda. Agar dapat kami tindak lanjuti, kami memerlukan keterangan tambahan: '
+     'lokasi yang lebih tepat (nama jalan, RT/RW, atau patokan terdekat) dan, bila ada, foto terbaru. Petugas '
+     'kami akan menghubungi Anda melalui nomor yang Anda cantumkan. Anda juga dapat menyampaikannya melalui '
+     'Call Center 112 dengan menyebutkan kode aduan ini.', None),
+    ('Selesai: masalah sudah ditangani',
+     'Masalah yang Anda laporkan sudah selesai kami tangani. Terima kasih telah membantu kami memperbaiki '
+     'layanan. Bila masalahnya muncul kembali, silakan laporkan lagi melalui Lapor atau Call Center 112.', None),
+    ('Jalan rusak: masuk jadwal perbaikan',
+     'Terima kasih atas laporan Anda. Tim DPUPR sudah meninjau ruas jalan tersebut dan memasukkannya ke jadwal '
+     'perbaikan. Sambil menunggu, mohon berhati-hati saat melintas. Perkembangannya akan kami sampaikan di '
+     'halaman ini.', 'DPUPR'),
+    ('Layanan kesehatan: diteruskan ke puskesmas',
+     'Terima kasih atas masukan Anda tentang layanan kesehatan. Laporan ini sudah kami teruskan kepada kepala '
+     'puskesmas yang bersangkutan untuk diperiksa dan dibenahi. Hasilnya akan kami sampaikan di halaman ini. '
+     'Bila Anda membutuhkan pertolongan medis segera, silakan datang ke IGD terdekat atau hubungi Call Center 112.',
+     'DINKES'),
+)
+
 
 async def seed_reference_data() -> None:
-    """Insert missing districts, agencies and categories (idempotent, never overwrites)."""
+    """Insert missing districts, agencies and categories, and the starting response templates when there are
+    none (idempotent, never overwrites)."""
     async with in_transaction():
         existing = set(await District.all().values_list('code', flat=True))
         await District.bulk_create([District(code=name.upper(), name=name)
@@ -81,3 +113,9 @@ async def seed_reference_data() -> None:
                      sort_order=999 if agency_code is None else index)
             for index, (code, name, description, agency_code) in enumerate(CATEGORIES)
             if code not in existing])
+        # Templates have no code to match on: any row (even one a supervisor deactivated) means they were seeded
+        # or written by hand, and a deactivated one must not come back on the next start
+        if not await ResponseTemplate.exists():
+            await ResponseTemplate.bulk_create([
+                ResponseTemplate(title=title, body=body, agency=agencies.get(agency_code) if agency_code else None)
+                for title, body, agency_code in RESPONSE_TEMPLATES if agency_code is None or agency_code in agencies])

@@ -91,8 +91,9 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
               agency_id: int | None = None) -> complaints.PublicView:
     """Apply ``action`` to the complaint; see the module docstring for what is checked and written.
 
-    ``message`` is the public text (response, update, summary, rejection reason) or, for a note
-    and a hand-back, the internal text; ``agency_id`` is the target of dispatch and reassign.
+    ``message`` is the public text (response, update, summary, rejection reason) or, for a note,
+    a hand-back, a dispatch and a reassignment, the internal text (optional for the last two);
+    ``agency_id`` is the target of dispatch and reassign.
     """
     if action not in TRANSITIONS:
         raise DomainError('Tindakan tidak dikenal.')
@@ -196,6 +197,11 @@ async def _write_events(actor: Actor, complaint: Complaint, action: str, *, targ
     if action in (Action.DISPATCH, Action.REASSIGN):
         assert agency is not None
         rows = [event(_PUBLIC_KIND[action], f'Diteruskan ke {agency.name}.', public=True)]
+        if message:
+            # What Diskominfo types with a dispatch is an instruction to the OPD ("cek lokasi dekat SD 2",
+            # "koordinasikan dengan Dishub"), not an answer to the citizen: kept beside the public line as an
+            # internal note, like a hand-back's reason. The citizen still reads where the complaint went.
+            rows.append(event(EventKind.NOTE, f'Pesan disposisi: {message}', public=False))
     elif action == Action.HAND_BACK:
         rows = [event(EventKind.HANDED_BACK, 'Aduan dikembalikan ke Diskominfo untuk diteruskan ke instansi yang '
                                              'berwenang.', public=True),

@@ -234,3 +234,31 @@ async def test_a_viewer_sees_rahasia_complaints_without_their_content(user: User
     await user.should_not_see('Kepala urusan')
     assert not await AccessLog.filter(what='rahasia').exists()  # nothing rahasia was opened
     assert public.code
+
+
+async def test_a_fresh_install_offers_response_templates_for_everyone_and_the_complaints_opd(user: User):
+    await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
+    result = await factories.submit()  # a road complaint: DPUPR's
+    await _login(user, 'dpupr')
+    await user.should_see(marker='queue', retries=30)
+    await user.open(f'/admin/aduan/{result.code}')
+    offered = list(user.find(marker='template').elements.pop().options)
+    assert 'Respons awal: aduan diterima, lokasi akan dicek' in offered
+    assert 'Selesai: masalah sudah ditangani' in offered
+    assert 'Jalan rusak: masuk jadwal perbaikan' in offered
+    assert 'Layanan kesehatan: diteruskan ke puskesmas' not in offered  # Dinkes's own, not DPUPR's
+    user.find(marker='template').elements.pop().value = 'Jalan rusak: masuk jadwal perbaikan'
+    assert 'Tim DPUPR sudah meninjau' in user.find(marker='message').elements.pop().value
+
+
+async def test_templates_are_seeded_once_and_a_deactivated_one_stays_off_after_a_restart(user: User):
+    from models import ResponseTemplate  # noqa: PLC0415  (only this test reads the table itself)
+    from services import seed  # noqa: PLC0415
+
+    await user.open('/')  # the app has started: its database is seeded
+    seeded = await ResponseTemplate.all().count()
+    assert seeded == len(seed.RESPONSE_TEMPLATES)
+    await ResponseTemplate.all().update(active=False)  # a supervisor switched every one off
+    await seed.seed_reference_data()  # the next start
+    assert await ResponseTemplate.all().count() == seeded
+    assert not await ResponseTemplate.filter(active=True).exists()

@@ -1,10 +1,12 @@
 """In-app notices: a breach tells the supervisors, an at-risk clock tells the OPD, live in the header."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from nicegui.testing import User
 
+from components import frame
 from models import Notification
 from models import User as StaffUser
 from services import auth, clock, notifications, sla_engine
@@ -54,3 +56,23 @@ async def test_at_risk_goes_to_the_handling_opds_admins_only():
     by_user = {n.user.username: n.message for n in await Notification.all().prefetch_related('user')}
     assert by_user == {'dpupr': f'{result.code}: batas respons awal tinggal kurang dari seperempat waktu.'}
 
+
+
+def _css_for(selector: str) -> str:
+    """The declarations the app's stylesheet gives ``selector`` (in any of its rules' selector lists)."""
+    css = re.sub(r'/\*.*?\*/', '', (frame.STATIC_DIR / 'lapor.css').read_text(), flags=re.DOTALL)
+    return ' '.join(body for selectors, body in re.findall(r'([^{}]+)\{([^}]*)\}', css)
+                    if selector in (s.strip() for s in selectors.split(',')))
+
+
+async def test_the_notices_dialog_has_a_normal_sized_heading(user: User):
+    await _login(user, 'admin', 'rahasia-admin-123')
+    user.find(marker='notifications').click()
+    await user.should_see(marker='notices-title', retries=30)
+    heading = user.find(marker='notices-title').elements.pop()
+    assert heading.content == '<h2>Pemberitahuan</h2>'
+    card = heading.parent_slot.parent
+    assert 'lapor-notices' in card.classes
+    # Quasar's own h2 is 3.75rem (a 60 px title): the dialog's heading gets the cards' heading size instead
+    assert 'font-size: 1.15rem' in _css_for('.lapor-notices h2')
+    assert _css_for('.lapor-notices h2') == _css_for('.lapor-card h2')

@@ -75,6 +75,8 @@ async def test_submission_limit_shows_a_clear_message(user: User):
     user.find(marker='consent').elements.pop().value = True
     user.find(marker='submit').click()
     await user.should_see('Terlalu banyak aduan dari perangkat ini', retries=30)
+    await user.should_see('Silakan coba lagi dalam 10 menit')  # when, in words a citizen reads
+    await user.should_see('atau hubungi Call Center 112')  # and somewhere to turn meanwhile
     assert user.find(marker='title').elements.pop().value == 'Lampu jalan mati'
     assert await complaints.Complaint.all().count() == 1
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import Agency, Category, ClockOutcome, Complaint, Role, SlaCalendar, SlaClock, TimelineEvent
-from services import clock, complaints, sla_engine, workflow
+from services import clock, complaints, sla_engine, staff_view, workflow
 from services.complaints import ClockKind, Status
 from services.errors import DomainError, NotFound
 from services.workflow import Action, Actor, Conflict
@@ -265,3 +265,32 @@ async def test_reopen_is_refused_more_than_seven_days_after_resolution():
     with pytest.raises(DomainError, match='7 hari'):
         await workflow.reopen(code_key=result.view.code_key, reason='Rusak lagi.')
     assert await SlaClock.filter(complaint__code_key=result.view.code_key, kind=ClockKind.RESOLUTION).count() == 1
+
+
+async def test_dispatch_and_reassign_keep_the_supervisors_message_for_staff_not_the_citizen():
+    people = await actors()
+    result = await _in_state(Status.BARU)
+    key = result.view.code_key
+    version = (await Complaint.get(code_key=key)).version
+    await workflow.act(people['supervisor'], code_key=key, action=Action.DISPATCH, expected_version=version,
+                       agency_id=await _agency_id('DPUPR'), message='Mohon cek lokasi, dekat SD Negeri 2.')
+    await workflow.act(people['supervisor'], code_key=key, action=Action.REASSIGN, expected_version=version + 1,
+                       agency_id=await _agency_id('DINKES'), message='Ternyata soal puskesmas, bukan jalan.')
+    staff = await staff_view.detail(people['dinkes'], key)
+    internal = [event.message for event, public in staff.events if not public]
+    assert 'Pesan disposisi: Mohon cek lokasi, dekat SD Negeri 2.' in internal
+    assert 'Pesan disposisi: Ternyata soal puskesmas, bukan jalan.' in internal
+    public = [event.message for event in (await complaints.public_view_by_key(key)).events]
+    assert public[-2:] == ['Diteruskan ke Dinas Pekerjaan Umum dan Penataan Ruang.', 'Diteruskan ke Dinas Kesehatan.']
+    assert not any('SD Negeri' in text or 'puskesmas' in text for text in public)
+
+
+async def test_dispatch_without_a_message_writes_only_where_it_went():
+    people = await actors()
+    result = await _in_state(Status.BARU)
+    key = result.view.code_key
+    before = await TimelineEvent.filter(complaint__code_key=key).count()
+    await workflow.act(people['supervisor'], code_key=key, action=Action.DISPATCH,
+                       expected_version=(await Complaint.get(code_key=key)).version,
+                       agency_id=await _agency_id('DPUPR'))
+    assert await TimelineEvent.filter(complaint__code_key=key).count() == before + 1
