@@ -21,10 +21,12 @@ HELP_FLAGS = ('-h', '--help')
 def is_program(argv: Sequence[str], main_file: str) -> bool:
     """Whether ``main_file`` is the program run from the command line (``python main.py ...``).
 
-    Under pytest, NiceGUI's fixtures run main.py through runpy as ``__main__`` too, but ``argv[0]`` is then
-    pytest's own.
+    Under pytest, NiceGUI's fixtures run main.py through runpy as ``__main__`` too, and runpy puts main.py's
+    path in ``argv[0]`` while the rest stays pytest's arguments: the interpreter's own command line
+    (``sys.orig_argv``) then does not end with ``argv``.
     """
-    return bool(argv) and bool(argv[0]) and Path(argv[0]).resolve() == Path(main_file).resolve()
+    return (bool(argv) and bool(argv[0]) and Path(argv[0]).resolve() == Path(main_file).resolve()
+            and list(sys.orig_argv[-len(argv):]) == list(argv))
 
 
 def is_command(argv: Sequence[str], main_file: str) -> bool:

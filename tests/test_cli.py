@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import cli
 from services import apikeys, clock, db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,3 +261,12 @@ def test_without_arguments_the_server_starts_and_prints_the_citizens_and_the_sta
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_main_run_by_the_test_fixtures_is_not_taken_for_the_command_line(monkeypatch):
+    """NiceGUI's fixtures run main.py through runpy, which puts main.py in argv[0] beside pytest's arguments."""
+    main_file = str(ROOT / 'main.py')
+    monkeypatch.setattr(sys, 'orig_argv', [sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider'])
+    assert not cli.is_command([main_file, '-q', '-p', 'no:cacheprovider'], main_file)
+    monkeypatch.setattr(sys, 'orig_argv', [sys.executable, 'main.py', '--help'])
+    assert cli.is_command(['main.py', '--help'], main_file)

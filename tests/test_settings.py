@@ -280,6 +280,7 @@ async def test_a_supervisor_changes_roles_deactivates_and_resets_passwords_but_n
 @service
 async def test_templates_for_one_opd_or_all_and_inactive_ones_are_no_longer_offered():
     supervisor = await _supervisor()
+    await ResponseTemplate.all().delete()  # the seeded starting set aside: this is about the ones a supervisor writes
     dpupr = await _agency_id('DPUPR')
     with pytest.raises(ValidationFailed) as refused:
         await admin_settings.save_template(supervisor, template_id=None, title='', body=' ', agency_id=None)
@@ -454,6 +455,7 @@ async def test_access_log_page_shows_who_opened_what_with_a_link_and_filters(use
 
 async def test_supervisor_adds_an_opd_and_a_template_for_it_which_its_complaints_then_offer(user: SimulatedUser):
     await _login(user, 'admin', ADMIN_PASSWORD)
+    await ResponseTemplate.all().delete()  # the seeded starting set aside: this is about the one written here
     await user.open('/admin/pengaturan/opd/baru')
     user.find(marker='code').type('dishub')
     user.find(marker='name').type('Dinas Perhubungan')
