@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
+from datetime import datetime
 
 from nicegui import app, ui
 
@@ -110,9 +111,9 @@ class _Watch:
         with self.client:
             ui.navigate.to(target)
 
-    def idle_due(self, now: object) -> bool:
+    def idle_due(self, now: datetime) -> bool:
         deadline = sessions.idle_deadline(self.actor.session_id)
-        return deadline is None or deadline <= now  # type: ignore[operator]
+        return deadline is None or deadline <= now
 
 
 async def check_idle_pages() -> None:
