@@ -118,7 +118,8 @@ class _SubmitForm:
             self.location_status.text = 'Mencari lokasi Anda…'
             return
         if args.get('error') is not None:
-            self.location_status.text = _LOCATION_ERRORS.get(args['error'], _LOCATION_ERRORS[2])
+            kept = ' Lokasi yang tersimpan sebelumnya tetap dikirim.' if self.latitude is not None else ''
+            self.location_status.text = _LOCATION_ERRORS.get(args['error'], _LOCATION_ERRORS[2]) + kept
             return
         self._set_location(args.get('point'), args.get('accuracy'))
 

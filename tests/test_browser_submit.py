@@ -57,11 +57,16 @@ def test_use_my_location_fills_the_position_from_the_phones_gps(screen: Screen):
         screen.click('Gunakan lokasi saya')
         screen.should_contain('Lokasi tersimpan: -7.36040, 109.90270 (akurasi ± 15 m).')
         screen.should_contain('Hapus lokasi')
+        driver.refresh()  # a dropped connection reloads the page: the point stays with the draft
+        screen.should_contain('Lokasi tersimpan: -7.36040, 109.90270.')
 
         driver.execute_cdp_cmd('Browser.setPermission', {'origin': origin, 'permission': {'name': 'geolocation'},
                                                          'setting': 'denied'})
         screen.click('Perbarui lokasi')
         screen.should_contain('Izin lokasi ditolak')
+        screen.should_contain('Lokasi yang tersimpan sebelumnya tetap dikirim.')
+        screen.click('Hapus lokasi')
+        screen.wait_for_js("JSON.parse(localStorage.getItem('lapor-draft-v1')).location", None, timeout=5)
     finally:
         driver.execute_cdp_cmd('Browser.resetPermissions', {})
         driver.execute_cdp_cmd('Emulation.clearGeolocationOverride', {})
