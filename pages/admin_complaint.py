@@ -60,6 +60,8 @@ class _ComplaintView:
                 self.facts = {name: _fact(label, name) for name, label in (
                     ('status', 'Status'), ('category', 'Kategori'), ('agency', 'OPD'), ('place', 'Lokasi'),
                     ('reported', 'Dilaporkan'), ('channel', 'Kanal'), ('privacy', 'Privasi'))}
+            # Plain links a phone hands to its map app: nothing is loaded by this page (closed network).
+            self.map_link = ui.html('', sanitize=False).mark('map-link')
             self.title = ui.label().classes('lapor-queue-title').mark('title')
             self.description = ui.label().classes('lapor-pre').mark('description')
             self.photos = ui.html('', sanitize=False).classes('lapor-photo-list')
@@ -97,6 +99,7 @@ class _ComplaintView:
                       f' ({detail.source})' if detail.source else ''), 'privacy': detail.privacy.value}
         for name, element in self.facts.items():
             element.text = values[name]
+        self.map_link.content = _map_links(detail.latitude, detail.longitude)
         self.title.text = detail.title or ''
         self.description.text = detail.description
         self.photos.content = ''.join(f'<a class="lapor-photo" href="{u}" target="_blank"><img src="{u}"></a>'
@@ -194,3 +197,14 @@ class _ComplaintView:
 def _fact(label: str, name: str) -> TextElement:
     TextElement(tag='dt', text=label)
     return TextElement(tag='dd', text='').mark(f'fact-{name}')
+
+
+def _map_links(latitude: float | None, longitude: float | None) -> str:
+    """The reporter's GPS point as links: ``geo:`` opens the phone's map app, OpenStreetMap a browser's."""
+    if latitude is None or longitude is None:
+        return ''
+    lat, lon = f'{latitude:.6f}', f'{longitude:.6f}'
+    osm = f'https://www.openstreetmap.org/?mlat={lat}&amp;mlon={lon}#map=18/{lat}/{lon}'
+    point = f'{lat},{lon}'
+    return (f'<p class="lapor-muted">Titik GPS pelapor: {point} · <a href="geo:{point}?q={point}">Buka di aplikasi '
+            f'peta</a> · <a href="{osm}" target="_blank" rel="noopener noreferrer">OpenStreetMap</a></p>')

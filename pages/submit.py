@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
@@ -68,6 +69,7 @@ class _SubmitForm:
             self.village = text_input('Desa/kelurahan', marker='village', max_length=100)
             self.address = text_input('Detail lokasi', marker='address', max_length=300,
                                       hint='Nama jalan, RT/RW, patokan terdekat')
+            self._build_location()
             self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos,
                                       title=f'Foto (opsional, maksimal {settings.max_photos})').mark('photos')
         with Card('<h2>Data pelapor</h2><p class="lapor-muted">Nomor HP dan email tidak pernah ditampilkan '
@@ -96,6 +98,49 @@ class _SubmitForm:
         self.draft.keep('consent', self.consent)
         self.draft.keep('photos', self.photos, event='change')
 
+    def _build_location(self) -> None:
+        """An optional button that reads the phone's GPS in the browser (nothing loaded from elsewhere)."""
+        self.latitude: float | None = None
+        self.longitude: float | None = None
+        with ui.element('div').classes('lapor-row'):
+            self.locate = ui.button('Gunakan lokasi saya').props('outline no-caps color=primary').mark('locate')
+            self.location_clear = ui.button('Hapus lokasi', on_click=lambda: self._set_location(None)).props(
+                'flat no-caps color=primary').mark('location-clear')
+            self.location_clear.set_visibility(False)
+        self.location_status = ui.label().classes('lapor-muted').props('role=status aria-live=polite').mark(
+            'location-status')
+        self.locate.on('click', self._located, js_handler=_LOCATE_JS.replace('KEY', json.dumps(DRAFT_KEY)))
+
+    def _located(self, e: Any) -> None:
+        """The browser's answer: a point, or why there is none (the codes of GeolocationPositionError)."""
+        args = e.args if isinstance(e.args, dict) else {}
+        if args.get('busy'):
+            self.location_status.text = 'Mencari lokasi Anda…'
+            return
+        if args.get('error') is not None:
+            kept = ' Lokasi yang tersimpan sebelumnya tetap dikirim.' if self.latitude is not None else ''
+            self.location_status.text = _LOCATION_ERRORS.get(args['error'], _LOCATION_ERRORS[2]) + kept
+            return
+        self._set_location(args.get('point'), args.get('accuracy'))
+
+    def _set_location(self, point: Any, accuracy: Any = None) -> None:
+        """Keep ``point`` ([latitude, longitude] from the browser, checked here) or forget it (None)."""
+        valid = (isinstance(point, list) and len(point) == 2 and all(isinstance(v, int | float) for v in point)
+                 and -90 <= point[0] <= 90 and -180 <= point[1] <= 180)
+        self.latitude, self.longitude = (float(point[0]), float(point[1])) if valid else (None, None)
+        self.location_clear.set_visibility(valid)
+        self.locate.text = 'Perbarui lokasi' if valid else 'Gunakan lokasi saya'
+        if not valid:
+            self.location_status.text = ''
+            self.client.run_javascript(f'window.laporDraft?.put({json.dumps(DRAFT_KEY)}, "location", null)')
+            return
+        near = f' (akurasi ± {round(accuracy)} m)' if isinstance(accuracy, int | float) and accuracy > 0 else ''
+        self.location_status.text = f'Lokasi tersimpan: {self.latitude:.5f}, {self.longitude:.5f}{near}.'
+
+    @property
+    def client(self) -> Any:
+        return self.container.client
+
     async def _restore(self, draft: dict[str, Any]) -> None:
         """Put a draft kept in the browser back into the form (after a reload or a dropped connection)."""
         if self.sending or not hasattr(self, 'fields'):
@@ -114,6 +159,8 @@ class _SubmitForm:
             self.privacy.value = PRIVACY_VALUES[draft['privacy']]
         if isinstance(draft.get('consent'), bool):
             self.consent.value = draft['consent']
+        if draft.get('location'):
+            self._set_location(draft['location'])
         tokens = [t for t in draft.get('photos') or [] if isinstance(t, str)]
         items = [{'token': t, 'url': attachments.signed_url(sha)}
                  for t in tokens[:settings.max_photos] if (sha := attachments.read_token(t))]
@@ -130,6 +177,7 @@ class _SubmitForm:
                 category_id=self.category.value, title=self.title.value, description=self.description.value or '',
                 district_id=self.district.value, village=self.village.value, address=self.address.value,
                 reporter_name=self.name.value, reporter_phone=self.phone.value, reporter_email=self.email.value,
+                latitude=self.latitude, longitude=self.longitude,
                 privacy=self.privacy.value, consent=bool(self.consent.value), photo_tokens=self.photos.tokens,
                 idempotency_key=self.token, client_address=self.client_address)
         except ValidationFailed as error:
@@ -145,6 +193,9 @@ class _SubmitForm:
         self.container.clear()
         with self.container:
             _success(result)
+        # The form was scrolled down to its button: the new, shorter page would open part-way, the code cut off.
+        # After the browser has drawn it (a frame later), go to its top.
+        self.client.run_javascript('requestAnimationFrame(() => window.scrollTo(0, 0))')
 
     def _show_errors(self, errors: dict[str, str], message: str | None = None) -> None:
         for name, field in self.fields.items():
@@ -157,9 +208,22 @@ class _SubmitForm:
             self.consent_error.text = consent
         if self.summary is None:
             self.summary = self._label_after(self.send, 'lapor-alert', 'form-error', before=True)
+        # In the order the form shows them (the service finds some later than others), and the first one brought
+        # into view with the keyboard on it: a toast alone left a citizen looking at the button, not the field.
+        ordered = sorted(errors, key=lambda name: _FORM_ORDER.index(name) if name in _FORM_ORDER else len(_FORM_ORDER))
         self.summary.text = message or 'Aduan belum terkirim. Mohon perbaiki isian yang ditandai merah: ' + \
-            ', '.join(_FIELD_NAMES.get(name, name) for name in errors) + '.'
-        ui.notify(self.summary.text, type='warning', position='top', icon='none')
+            ', '.join(_FIELD_NAMES.get(name, name) for name in ordered) + '.'
+        first = next((element for name in ordered if (element := self._element_of(name)) is not None), None)
+        if first is not None:
+            self.client.run_javascript(_FOCUS_JS.replace('ID', json.dumps(first.html_id)))
+        else:
+            ui.notify(self.summary.text, type='warning', position='top', icon='none')
+
+    def _element_of(self, name: str) -> ui.element | None:
+        if name in self.fields:
+            return self.fields[name]
+        return {'photos': self.photos, 'location': self.locate, 'consent': self.consent,
+                'privacy': self.privacy}.get(name)
 
     @staticmethod
     def _label_after(anchor: ui.element, classes: str, marker: str, *, before: bool = False) -> ui.label:
@@ -171,12 +235,44 @@ class _SubmitForm:
         return label
 
 
+_FORM_ORDER = ['category', 'title', 'description', 'district', 'village', 'address', 'location', 'photos',
+               'reporter_name', 'reporter_phone', 'reporter_email', 'privacy', 'consent']
 _FIELD_NAMES = {
     'category': 'kategori', 'title': 'judul', 'description': 'uraian', 'district': 'kecamatan',
     'reporter_name': 'nama', 'reporter_phone': 'nomor HP', 'reporter_email': 'email', 'consent': 'persetujuan',
     'photos': 'foto', 'privacy': 'privasi', 'location': 'lokasi',
 }
 
+
+# Quasar draws a field's error a tick after its prop arrives; then the field is centred (not under the header) and its
+# input focused, so a phone opens its keyboard there.
+_FOCUS_JS = '''setTimeout(() => {
+  const field = document.getElementById(ID);
+  if (!field) return;
+  field.scrollIntoView({block: "center"});
+  (field.querySelector("input, textarea, [tabindex]") || field).focus({preventScroll: true});
+}, 50)'''
+
+# Asks the browser for the phone's position (the page's Permissions-Policy allows it for this site only) and sends
+# the server only the point, or the reason there is none: 1 refused, 2 unavailable, 3 too slow, 0 not supported.
+_LOCATE_JS = '''() => {
+  const geo = window.isSecureContext !== false && navigator.geolocation;
+  if (!geo) { emit({error: 0}); return; }
+  emit({busy: true});
+  geo.getCurrentPosition((p) => {
+    const point = [p.coords.latitude, p.coords.longitude];
+    window.laporDraft?.put(KEY, "location", point);
+    emit({point, accuracy: p.coords.accuracy});
+  }, (e) => emit({error: e.code}), {enableHighAccuracy: true, timeout: 20000, maximumAge: 60000});
+}'''
+_LOCATION_ERRORS = {
+    0: 'Browser ini tidak dapat membagikan lokasi. Tuliskan saja detail lokasi di atas.',
+    1: 'Izin lokasi ditolak. Aduan tetap bisa dikirim: tuliskan detail lokasi di atas, atau izinkan akses lokasi '
+       'untuk situs ini di pengaturan browser lalu coba lagi.',
+    2: 'Lokasi Anda belum dapat ditemukan. Pastikan GPS (lokasi) di ponsel aktif lalu coba lagi, atau tuliskan '
+       'saja detail lokasi di atas.',
+    3: 'Pencarian lokasi terlalu lama. Coba lagi di tempat terbuka, atau tuliskan saja detail lokasi di atas.',
+}
 
 # Copies in the browser (no server round trip); says so only when the copy worked.
 _COPY_JS = '''(e) => {

@@ -13,7 +13,7 @@ from components.sla_countdown import SlaCountdown
 from components.timeline import Timeline
 from services import attachments, complaints, events
 from services.complaints import PinLimited, PublicView
-from services.complaints_labels import STATUS_LABELS
+from services.complaints_labels import PRIVACY_LABELS, STATUS_LABELS
 from services.errors import NotFound, RateLimited
 from services.settings import settings
 from services.sla import ClockKind
@@ -108,6 +108,11 @@ class _TrackView:
             with ui.element('div').classes('lapor-clocks').style('margin-top:10px'):
                 self.clocks = [SlaCountdown(view.clock(kind)).mark(f'clock-{kind.value}')
                                for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
+            # What the reporter's choice means for this complaint (publik and anonim otherwise look alike);
+            # the same words as on the form, from one place. The choice never changes, so it is built once.
+            label, meaning = PRIVACY_LABELS[view.privacy]
+            ui.label(f'Aduan {label.lower()}. {meaning}').classes('lapor-muted').style('margin-top:10px').mark(
+                'privacy-note')
         with ui.element('section').classes('lapor-card') as self.content_card:
             self.title = ui.html('', sanitize=False).mark('title')
             self.place = ui.label().classes('lapor-muted').mark('place')

@@ -41,6 +41,8 @@ class StaffDetail:
     title: str | None
     description: str
     place: str
+    latitude: float | None  # the reporter's GPS point, if given (None when the place is hidden)
+    longitude: float | None
     reported_at: datetime
     updated_by: str | None
     clocks: tuple[ClockRecord, ...]
@@ -79,7 +81,9 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
         agency=complaint.agency.name if complaint.agency else None, agency_id=complaint.agency_id,
         title=RAHASIA_TITLE if hidden else complaint.title,
         description=RAHASIA_TEXT if hidden else complaint.description,
-        place='—' if hidden else place, reported_at=complaint.reported_at, updated_by=complaint.updated_by,
+        place='—' if hidden else place, latitude=None if hidden else complaint.latitude,
+        longitude=None if hidden else complaint.longitude, reported_at=complaint.reported_at,
+        updated_by=complaint.updated_by,
         clocks=tuple(ClockRecord(sla.ClockView.of(c), sla.state(c, now), c.at_risk_at, c.breached_at)
                      for c in clocks),
         events=tuple((EventView(kind=e.kind, status=e.status, message='' if hidden else e.message, actor=e.actor,

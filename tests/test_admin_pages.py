@@ -262,3 +262,28 @@ async def test_templates_are_seeded_once_and_a_deactivated_one_stays_off_after_a
     await seed.seed_reference_data()  # the next start
     assert await ResponseTemplate.all().count() == seeded
     assert not await ResponseTemplate.filter(active=True).exists()
+
+
+async def test_staff_see_the_reporters_gps_point_as_a_map_link(user: User):
+    await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
+    with_point = await factories.submit(latitude=-7.3604, longitude=109.9027)
+    without = await factories.submit(title='Lampu jalan mati di Kertek')
+    await _login(user, 'dpupr')
+    await user.should_see(marker='queue', retries=30)
+    await user.open(f'/admin/aduan/{with_point.code}')
+    link = user.find(marker='map-link').elements.pop()
+    assert 'href="geo:-7.360400,109.902700?q=-7.360400,109.902700"' in link.content
+    assert 'openstreetmap.org/?mlat=-7.360400&amp;mlon=109.902700' in link.content
+    await user.open(f'/admin/aduan/{without.code}')
+    assert user.find(marker='map-link').elements.pop().content == ''
+
+
+async def test_a_viewer_gets_no_map_link_for_a_rahasia_complaint(user: User):
+    await auth.create_user(username='bupati', password=PASSWORD, role='viewer')
+    secret = await factories.submit(privacy=Privacy.RAHASIA, latitude=-7.3604, longitude=109.9027)
+    await _login(user, 'bupati')
+    await user.should_see(marker='queue', retries=30)
+    await user.open(f'/admin/aduan/{secret.code}')
+    await user.should_see('Isi aduan rahasia hanya dapat dibaca')
+    assert user.find(marker='map-link').elements.pop().content == ''
+    assert '109.9' not in str([e._to_dict() for e in user.client.elements.values()])

@@ -87,3 +87,40 @@ async def test_inactive_categories_are_not_offered(user: User):
     assert 'Lainnya' in options.values()
     assert len(options) == 22
     assert isinstance(user.find(marker='category').elements.pop(), ui.select)
+
+
+async def test_an_empty_form_lists_its_errors_in_the_order_of_the_form(user: User):
+    await user.open('/')
+    user.find(marker='submit').click()
+    await user.should_see(marker='form-error', retries=30)
+    summary = user.find(marker='form-error').elements.pop().text
+    named = summary.split(': ', 1)[1].rstrip('.').split(', ')
+    # The service finds a missing category and district after the other fields: the page puts them back in place
+    assert named == ['kategori', 'judul', 'uraian', 'kecamatan', 'nama', 'nomor HP', 'persetujuan'], summary
+
+
+async def test_the_phones_position_goes_with_the_complaint(user: User):
+    await user.open('/')
+    await _fill(user)
+    user.find(marker='locate').trigger('click', {'point': [-7.3604, 109.9027], 'accuracy': 12.4})
+    await user.should_see('Lokasi tersimpan: -7.36040, 109.90270 (akurasi ± 12 m).')
+    user.find(marker='consent').elements.pop().value = True
+    user.find(marker='submit').click()
+    await user.should_see(marker='code', retries=30)
+    complaint = await complaints.Complaint.get()
+    assert (complaint.latitude, complaint.longitude) == (-7.3604, 109.9027)
+
+
+async def test_a_refused_or_missing_position_says_so_and_sends_none(user: User):
+    await user.open('/')
+    await _fill(user)
+    user.find(marker='locate').trigger('click', {'error': 1})
+    await user.should_see('Izin lokasi ditolak. Aduan tetap bisa dikirim')
+    user.find(marker='locate').trigger('click', {'error': 0})
+    await user.should_see('Browser ini tidak dapat membagikan lokasi')
+    user.find(marker='locate').trigger('click', {'point': ['-7', 'x']})  # not a point: kept as none
+    user.find(marker='consent').elements.pop().value = True
+    user.find(marker='submit').click()
+    await user.should_see(marker='code', retries=30)
+    complaint = await complaints.Complaint.get()
+    assert (complaint.latitude, complaint.longitude) == (None, None)

@@ -5,6 +5,7 @@ from nicegui.testing import User
 
 from services import limits
 from services.complaints import Privacy, Status, add_public_update
+from services.complaints_labels import PRIVACY_LABELS
 from tests import factories
 
 REPORTER = {'reporter_name': 'Siti Aminah', 'reporter_phone': '0812-3456-7890', 'reporter_email': 'siti@contoh.id'}
@@ -106,3 +107,15 @@ async def test_other_complaints_updates_do_not_touch_the_page(user: User):
     await user.open(f'/lacak/{mine.code}')
     await add_public_update(code_key=other.view.code_key, message='Pesan untuk aduan lain.', actor='DPUPR')
     await user.should_not_see('Pesan untuk aduan lain.')
+
+
+@pytest.mark.parametrize('privacy', [Privacy.PUBLIK, Privacy.ANONIM, Privacy.RAHASIA])
+async def test_tracking_page_says_what_the_privacy_choice_means(user: User, privacy):
+    result = await factories.submit(privacy=privacy)
+    await user.open(f'/lacak/{result.code}')
+    label, meaning = PRIVACY_LABELS[privacy]
+    note = user.find(marker='privacy-note').elements.pop()
+    assert note.text == f'Aduan {label.lower()}. {meaning}'
+    for other, (_, other_meaning) in PRIVACY_LABELS.items():
+        if other != privacy:
+            await user.should_not_see(other_meaning)
