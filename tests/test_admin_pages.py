@@ -8,8 +8,7 @@ from pages import session
 from services import auth
 from services.complaints import Privacy
 from tests import factories
-
-PASSWORD = 'sandi-panjang-1'
+from tests.staff import ADMIN_PASSWORD, PASSWORD, login, on_board
 
 
 @pytest.fixture(autouse=True)
@@ -17,20 +16,12 @@ def _fresh_throttle(monkeypatch):
     monkeypatch.setattr(auth, 'throttle', auth.LoginThrottle())
 
 
-async def _login(user: User, username: str, password: str = PASSWORD) -> None:
-    await user.open('/login')
-    user.find(marker='username').type(username)
-    user.find(marker='password').type(password)
-    user.find(marker='login').click()
-
-
 async def test_board_needs_a_login_and_a_wrong_password_says_so(user: User):
     await user.open('/admin')
     await user.should_see(marker='login')
-    await _login(user, 'admin', 'salah-sandi')
+    await login(user, 'admin', 'salah-sandi')
     await user.should_see('Nama pengguna atau kata sandi salah.', retries=30)
-    await _login(user, 'admin', 'rahasia-admin-123')
-    await user.should_see(marker='queue', retries=30)
+    await on_board(user, 'admin', ADMIN_PASSWORD)
 
 
 async def test_ten_failures_lock_the_username(user: User, monkeypatch):
@@ -38,17 +29,16 @@ async def test_ten_failures_lock_the_username(user: User, monkeypatch):
         return None
     monkeypatch.setattr(auth, '_pause', no_sleep)
     for _ in range(10):
-        await _login(user, 'admin', 'salah-sandi')
+        await login(user, 'admin', 'salah-sandi')
         error = user.find(marker='login-error').elements.pop()
         await factories.eventually(lambda error=error: 'salah.' in error.text)
-    await _login(user, 'admin', 'rahasia-admin-123')
+    await login(user, 'admin', ADMIN_PASSWORD)
     await user.should_see('Terlalu banyak percobaan masuk yang gagal', retries=30)
 
 
 async def test_submitted_complaint_appears_on_an_open_board(user: User, create_user):
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
-    await _login(user, 'dpupr')
-    await user.should_see(marker='queue', retries=30)
+    await on_board(user, 'dpupr')
     citizen = create_user()
     await citizen.open('/')
     result = await factories.submit(title='Aduan dari warga lain')
@@ -58,8 +48,7 @@ async def test_submitted_complaint_appears_on_an_open_board(user: User, create_u
 async def test_opd_admin_gets_not_found_for_another_opds_complaint(user: User):
     await auth.create_user(username='dinkes', password=PASSWORD, role='opd_admin', agency_code='DINKES')
     result = await factories.submit()
-    await _login(user, 'dinkes')
-    await user.should_see(marker='queue', retries=30)
+    await on_board(user, 'dinkes')
     await user.open(f'/admin/aduan/{result.code}')
     await user.should_see('Aduan tidak ditemukan')
     await user.should_not_see(result.view.title)
@@ -68,8 +57,7 @@ async def test_opd_admin_gets_not_found_for_another_opds_complaint(user: User):
 async def test_admin_responds_and_contact_opening_is_logged(user: User):
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
     result = await factories.submit(privacy=Privacy.RAHASIA)
-    await _login(user, 'dpupr')
-    await user.should_see(marker='queue', retries=30)
+    await on_board(user, 'dpupr')
     await user.open(f'/admin/aduan/{result.code}')
     await user.should_see('Lubang besar di tengah jalan')
     user.find(marker='show-contact').click()
@@ -85,9 +73,7 @@ async def test_two_admins_racing_the_second_is_told_and_keeps_the_text(user: Use
     result = await factories.submit()
     other = create_user()
     for person in (user, other):
-        await _login(person, 'dpupr' if person is user else 'admin',
-                     PASSWORD if person is user else 'rahasia-admin-123')
-        await person.should_see(marker='queue', retries=30)
+        await on_board(person, 'dpupr' if person is user else 'admin', PASSWORD if person is user else ADMIN_PASSWORD)
         await person.open(f'/admin/aduan/{result.code}')
     other.find(marker='message').type('Catatan yang sedang ditulis.')
     user.find(marker='message').type('Respons pertama.')
@@ -102,12 +88,11 @@ async def test_a_second_admin_lands_on_their_own_pages_whatever_the_first_ones_p
     """The first admin is read just before each of the second's redirects, as the first one's page does when
     it sends an update (the CI failure NiceGUI's simulated users caused; tests/conftest.py routes by page)."""
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
-    await _login(user, 'admin', 'rahasia-admin-123')
-    await user.should_see(marker='queue', retries=30)
-    login, current_actor = auth.login, session.current_actor
+    await on_board(user, 'admin', ADMIN_PASSWORD)
+    real_login, current_actor = auth.login, session.current_actor
 
     async def login_while_the_first_page_sends(**kwargs):
-        actor = await login(**kwargs)
+        actor = await real_login(**kwargs)
         user.back_history  # noqa: B018  (what the first page's outbox does when it sends)
         return actor
 
@@ -120,7 +105,7 @@ async def test_a_second_admin_lands_on_their_own_pages_whatever_the_first_ones_p
     other = create_user()
     await other.open('/admin')  # signed out: sent to the login page while the board is being built
     await other.should_see(marker='login', retries=30)
-    await _login(other, 'dpupr')
+    await login(other, 'dpupr')
     await other.should_see('dpupr (Admin OPD)', retries=30)
     await other.should_see(marker='queue')
     await user.should_see('Supervisor Diskominfo (Supervisor)')  # the first admin stayed where they were
@@ -135,8 +120,7 @@ async def test_board_filters_narrow_the_queue_and_its_counters(user: User):
     light = await factories.submit(title='Lampu jalan mati di Wonosobo',
                                    district_id=await factories.district_id('Wonosobo'))
     other = await factories.submit(title='Saluran air tersumbat', category_id=await factories.category_id('JEMBATAN'))
-    await _login(user, 'admin', 'rahasia-admin-123')
-    await user.should_see(marker='queue', retries=30)
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     assert set(_codes(user)) == {road.code, light.code, other.code}
     counters = user.find(marker='counters').elements.pop()
     assert 'Aman: <b>3</b>' in counters.content
@@ -165,8 +149,7 @@ async def test_counters_follow_new_complaints_on_the_next_shared_refresh(user: U
     from pages import board as board_page  # noqa: PLC0415  (the timer's callback, called here instead of waiting)
 
     await factories.submit(title='Jalan berlubang di Kertek')
-    await _login(user, 'admin', 'rahasia-admin-123')
-    await user.should_see(marker='queue', retries=30)
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     counters = user.find(marker='counters').elements.pop()
     assert 'Aman: <b>1</b>' in counters.content
     await board_page._refresh_dirty_counters()
@@ -184,7 +167,7 @@ async def test_board_pages_through_the_queue(user: User, monkeypatch):
     monkeypatch.setattr(board, 'PAGE_SIZE', 2)
     for n in range(3):
         await factories.submit(title=f'Jalan berlubang nomor {n}')
-    await _login(user, 'admin', 'rahasia-admin-123')
+    await login(user, 'admin', ADMIN_PASSWORD)
     await user.should_see('Halaman 1 dari 2 · 3 aduan', retries=30)
     assert len(_codes(user)) == 2
     first_page = set(_codes(user))
@@ -201,8 +184,7 @@ async def test_board_pages_through_the_queue(user: User, monkeypatch):
 async def test_hand_back_by_an_opd_admin_confirms_and_returns_to_the_board(user: User, caplog):
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
     result = await factories.submit()
-    await _login(user, 'dpupr')
-    await user.should_see(marker='queue', retries=30)
+    await on_board(user, 'dpupr')
     await user.open(f'/admin/aduan/{result.code}')
     user.find(marker='message').type('Jalan ini jalan provinsi, bukan kewenangan kabupaten.')
     user.find(marker='action-hand_back').click()
@@ -217,8 +199,7 @@ async def test_a_viewer_sees_rahasia_complaints_without_their_content(user: User
     secret = await factories.submit(privacy=Privacy.RAHASIA, title='Pungutan liar di kantor desa',
                                     description='Kepala urusan meminta uang untuk surat keterangan, bukti ada.')
     public = await factories.submit(title='Lampu jalan mati di Kertek')
-    await _login(user, 'bupati')
-    await user.should_see(marker='queue', retries=30)
+    await on_board(user, 'bupati')
     await user.should_see(secret.code)
     await user.should_see('Lampu jalan mati di Kertek')
     await user.should_not_see('Pungutan liar')
@@ -239,8 +220,7 @@ async def test_a_viewer_sees_rahasia_complaints_without_their_content(user: User
 async def test_a_fresh_install_offers_response_templates_for_everyone_and_the_complaints_opd(user: User):
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
     result = await factories.submit()  # a road complaint: DPUPR's
-    await _login(user, 'dpupr')
-    await user.should_see(marker='queue', retries=30)
+    await on_board(user, 'dpupr')
     await user.open(f'/admin/aduan/{result.code}')
     offered = list(user.find(marker='template').elements.pop().options)
     assert 'Respons awal: aduan diterima, lokasi akan dicek' in offered
