@@ -39,10 +39,19 @@ async def test_ten_failures_lock_the_username(user: User, monkeypatch):
 async def test_submitted_complaint_appears_on_an_open_board(user: User, create_user):
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
     await on_board(user, 'dpupr')
-    citizen = create_user()
+    citizen = create_user()  # a second browser: the citizen sends it through the submit page
     await citizen.open('/')
-    result = await factories.submit(title='Aduan dari warga lain')
-    await user.should_see(result.code, retries=20)
+    for marker, value in {'category': await factories.category_id('JALAN'), 'title': 'Aduan dari warga lain',
+                          'description': 'Jalan di depan pasar Kertek berlubang besar dan membahayakan pengendara.',
+                          'district': await factories.district_id('Kertek'), 'village': 'Kertek',
+                          'reporter_name': 'Budi Santoso', 'reporter_phone': '+62 812 1111 2222',
+                          'consent': True}.items():
+        citizen.find(marker=marker).elements.pop().value = value
+    citizen.find(marker='submit').click()
+    await citizen.should_see(marker='code', retries=30)
+    code = citizen.find(marker='code').elements.pop().text
+    await user.should_see(code, retries=20)
+    await user.should_see('Aduan dari warga lain')
 
 
 async def test_opd_admin_gets_not_found_for_another_opds_complaint(user: User):
