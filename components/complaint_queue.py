@@ -36,6 +36,8 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
     def set_total(self, total: int, *, pages: int) -> None:
         """The pager's count of complaints and pages, without sending the rows again (an update of every prop
         would put the last full load's rows back over the rows pushed since)."""
+        if (self._props['total'], self._props['pages']) == (total, pages):
+            return  # unchanged (e.g. a row only updated): no message
         self._props.update({'total': total, 'pages': pages})
         self.run_method('setTotal', total, pages)
 

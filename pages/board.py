@@ -136,7 +136,9 @@ class _Board:
         parts = [f'<span>{label}: <b>{counts[s.value]}</b></span>' for s, label in STATUS_LABELS.items()
                  if counts[s.value]]
         parts += [f'<span>{label}: <b>{counts[key]}</b></span>' for key, label in SLA_LABELS.items()]
-        self.counters.content = ''.join(parts)
+        content = ''.join(parts)
+        if content != self.counters.content:  # a message to the browser only when a figure moved
+            self.counters.content = content
         return counts
 
     async def _filters_changed(self) -> None:
