@@ -168,7 +168,10 @@ async def test_created_event_is_published_after_commit():
         seen.append((news.kind, news.code_key, in_orm_transaction, in_sqlite_transaction))
         reads.append(asyncio.ensure_future(complaints.Complaint.exists(code_key=news.code_key)))
     events.complaint_changed.subscribe(at_publish)
-    result = await factories.submit()
+    try:
+        result = await factories.submit()
+    finally:
+        events.complaint_changed.unsubscribe(at_publish)  # the bus outlives this test
     assert seen == [('created', result.view.code_key, False, False)]
     assert await reads[0]  # a read started at the moment of publishing finds the complaint
 
