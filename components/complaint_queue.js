@@ -51,17 +51,21 @@ export default {
       </table>
       <div class="lapor-row lapor-queue-pager">
         <q-btn flat no-caps label="Sebelumnya" :disable="page <= 0" @click="$emit('turn', -1)" />
-        <span>Halaman {{ page + 1 }} dari {{ pages }} · {{ total }} aduan</span>
-        <q-btn flat no-caps label="Berikutnya" :disable="page + 1 >= pages" @click="$emit('turn', 1)" />
+        <span>Halaman {{ page + 1 }} dari {{ pageCount }} · {{ count }} aduan</span>
+        <q-btn flat no-caps label="Berikutnya" :disable="page + 1 >= pageCount" @click="$emit('turn', 1)" />
       </div>
     </div>`,
   props: { initial: Array, pageSize: Number, page: Number, pages: Number, total: Number, serverNow: Number,
            sound: Boolean },
   data() {
-    return { rows: [...(this.initial || [])], now: Date.now(), offset: 0, outside: 0, flash: {} };
+    // count and pageCount follow the total between two full loads (setTotal), which props cannot
+    return { rows: [...(this.initial || [])], now: Date.now(), offset: 0, outside: 0, flash: {},
+             count: this.total, pageCount: this.pages };
   },
   watch: {
-    initial(value) { this.rows = [...(value || [])]; this.outside = 0; },
+    initial(value) {  // a full load: its total too, even one equal to the last prop sent
+      this.rows = [...(value || [])]; this.outside = 0; this.count = this.total; this.pageCount = this.pages;
+    },
     serverNow() { this.offset = this.serverNow - Date.now(); },
   },
   mounted() {
@@ -97,6 +101,7 @@ export default {
       }
     },
     remove(id) { this.rows = this.rows.filter((r) => r.id !== id); },
+    setTotal(total, pages) { this.count = total; this.pageCount = pages; },
     refresh() { this.outside = 0; this.$emit("refresh"); },
     beep() {
       try {

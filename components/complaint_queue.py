@@ -33,6 +33,14 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
                             'server-now': int(clock.now().timestamp() * 1000)})
         self.update()
 
+    def set_total(self, total: int, *, pages: int) -> None:
+        """The pager's count of complaints and pages, without sending the rows again (an update of every prop
+        would put the last full load's rows back over the rows pushed since)."""
+        if (self._props['total'], self._props['pages']) == (total, pages):
+            return  # unchanged (e.g. a row only updated): no message
+        self._props.update({'total': total, 'pages': pages})
+        self.run_method('setTotal', total, pages)
+
     def upsert(self, row: dict[str, Any], *, is_new: bool) -> None:
         self.sent[row['id']] = row
         self.run_method('upsert', row, is_new)

@@ -24,18 +24,21 @@ from . import session
 
 SLA_LABELS = {'on_track': 'Aman', 'at_risk': 'Berisiko', 'breached': 'Terlambat', 'stopped': 'Jam berhenti'}
 CHANNEL_LABELS = {'web': 'Web', 'api': 'API', 'call_center': 'Call Center 112', 'social_media': 'Media sosial'}
+# seconds: a board's counters and its pager's total follow a change within this. A tick, not a quiet period: a
+# steady stream of changes must not hold them back, and one reading per tick serves every board of a scope
+COUNTERS_DELAY = 1.0
 log = logging.getLogger(__name__)
 _open_boards: weakref.WeakSet[_Board] = weakref.WeakSet()
 
 
 async def _refresh_dirty_counters() -> None:
-    """One timer for every open board, not one per board (each is a task waking the server): the counters of
-    boards that a change touched are read again, once per scope and filters (board.shared_counters)."""
+    """One timer for every open board, not one per board (each is a task waking the server): the counters and
+    the total of boards that a change touched are read again, once per scope and filters (board.shared_counters)."""
     for board_view in list(_open_boards):
         if not board_view.counters_dirty or board_view.queue.is_deleted or not board_view.current:
             continue
         try:
-            await board_view.refresh_counters()
+            await board_view.follow_changes()
         except Exception:  # one board's failure (e.g. its page closing meanwhile) must not starve the others
             log.exception('refreshing a board\'s counters failed')
 
@@ -53,7 +56,7 @@ def create() -> None:
         if notice := session.take_notice():  # e.g. "handed back" from the complaint page just left
             ui.notify(notice, position='top', icon='none')
 
-    app.timer(board.COUNTERS_MAX_AGE, _refresh_dirty_counters, immediate=False)
+    app.timer(COUNTERS_DELAY, _refresh_dirty_counters, immediate=False)
 
 
 class _Board:
@@ -102,6 +105,7 @@ class _Board:
             session.to_login('/admin')
 
     async def _read_and_show(self) -> None:
+        self.counters_dirty = False  # before reading: a change while this reads marks the board for the next tick
         if not self.fields['category_id'].options:
             await self._fill_options()
         result = await board.shared_queue(self.actor, self.filters, page=self.page, page_size=board.PAGE_SIZE)
@@ -117,13 +121,25 @@ class _Board:
         if 'agency_id' in self.fields:
             self.fields['agency_id'].set_options(dict(await complaints.agencies()))
 
-    async def refresh_counters(self) -> None:
+    async def follow_changes(self) -> None:
+        """Counters and the pager's total after changes that pushed rows: the rows shown stay where they are."""
+        self.counters_dirty = False  # before reading: a change during the read marks the board again
+        counts = await self.refresh_counters()
+        total = _total(self.filters, counts)
+        if total is None:  # a status and an SLA filter at once: the counters do not hold that count
+            total = (await board.shared_queue(self.actor, self.filters, page=self.page)).total
+        if not self.queue.is_deleted:
+            self.queue.set_total(total, pages=max(1, -(-total // board.PAGE_SIZE)))
+
+    async def refresh_counters(self) -> dict[str, int]:
         counts = await board.shared_counters(self.actor, self.filters)
-        self.counters_dirty = False
         parts = [f'<span>{label}: <b>{counts[s.value]}</b></span>' for s, label in STATUS_LABELS.items()
                  if counts[s.value]]
         parts += [f'<span>{label}: <b>{counts[key]}</b></span>' for key, label in SLA_LABELS.items()]
-        self.counters.content = ''.join(parts)
+        content = ''.join(parts)
+        if content != self.counters.content:  # a message to the browser only when a figure moved
+            self.counters.content = content
+        return counts
 
     async def _filters_changed(self) -> None:
         values = {name: field.value for name, field in self.fields.items()}
@@ -154,3 +170,15 @@ class _Board:
             self.queue.upsert(row, is_new=news.kind == 'created')  # the queue shows the toast itself
         else:
             self.queue.remove(row['id'])
+
+
+def _total(filters: Filters, counts: dict[str, int]) -> int | None:
+    """The queue's total read from its counters (the same query without the status and SLA filters, counted by
+    status and by SLA state), or None when both filters are set."""
+    if filters.status is not None and filters.sla_state:
+        return None
+    if filters.status is not None:
+        return counts[filters.status.value]
+    if filters.sla_state:
+        return counts[filters.sla_state]
+    return sum(counts[s.value] for s in board.Status)

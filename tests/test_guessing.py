@@ -16,9 +16,9 @@ from services.errors import NotAllowed, RateLimited
 from services.settings import settings
 from services.workflow import Actor
 from tests import factories
+from tests.staff import ADMIN_PASSWORD, on_board
 
 API = '/open311/v2'
-ADMIN_PASSWORD = 'rahasia-admin-123'
 
 
 @pytest.fixture(autouse=True)
@@ -221,20 +221,12 @@ async def test_only_a_supervisor_in_a_live_session_turns_the_public_list_on():
     assert await app_settings.open311_list_is_public()  # kept in the database, not only in memory
 
 
-async def _login(user: User) -> None:
-    await user.open('/login')
-    user.find(marker='username').type('admin')
-    user.find(marker='password').type(ADMIN_PASSWORD)
-    user.find(marker='login').click()
-    await user.should_see(marker='queue', retries=30)
-
-
 async def test_supervisor_opens_the_list_to_the_public_and_rahasia_stays_unlisted(user: User):
     public = await factories.submit(privacy=Privacy.PUBLIK)
     secret = await factories.submit(privacy=Privacy.RAHASIA)
     closed = await user.http_client.get(f'{API}/requests.json')
     assert closed.status_code == 401 and public.code not in closed.text
-    await _login(user)
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     await user.open('/admin/pengaturan')
     await user.should_see('Open311')
     await user.open('/admin/pengaturan/open311')

@@ -11,21 +11,12 @@ from models import Notification
 from models import User as StaffUser
 from services import auth, clock, notifications, sla_engine
 from tests import factories
-
-PASSWORD = 'sandi-panjang-1'
+from tests.staff import ADMIN_PASSWORD, PASSWORD, on_board
 
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle(monkeypatch):
     monkeypatch.setattr(auth, 'throttle', auth.LoginThrottle())
-
-
-async def _login(user: User, username: str, password: str) -> None:
-    await user.open('/login')
-    user.find(marker='username').type(username)
-    user.find(marker='password').type(password)
-    user.find(marker='login').click()
-    await user.should_see(marker='queue', retries=30)
 
 
 def _bell_text(user: User) -> str:
@@ -35,7 +26,7 @@ def _bell_text(user: User) -> str:
 async def test_a_breach_shows_on_the_supervisors_header_live_and_can_be_cleared(user: User):
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
     result = await factories.submit()
-    await _login(user, 'admin', 'rahasia-admin-123')
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     assert _bell_text(user) == 'Pemberitahuan'
     await sla_engine.record_due_transitions(clock.now() + timedelta(hours=3))  # at risk, then breached
     await factories.eventually(lambda: _bell_text(user) == 'Pemberitahuan (1)')  # no reload
@@ -66,7 +57,7 @@ def _css_for(selector: str) -> str:
 
 
 async def test_the_notices_dialog_has_a_normal_sized_heading(user: User):
-    await _login(user, 'admin', 'rahasia-admin-123')
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     user.find(marker='notifications').click()
     await user.should_see(marker='notices-title', retries=30)
     heading = user.find(marker='notices-title').elements.pop()

@@ -11,10 +11,9 @@ from services.complaints import ClockKind, Privacy
 from services.errors import DomainError, NotAllowed, ValidationFailed
 from services.workflow import Actor
 from tests import factories
+from tests.staff import ADMIN_PASSWORD, PASSWORD, on_board
 
 service = pytest.mark.usefixtures('database')
-PASSWORD = 'sandi-panjang-1'
-ADMIN_PASSWORD = 'rahasia-admin-123'
 
 
 @pytest.fixture(autouse=True)
@@ -332,14 +331,6 @@ async def test_access_log_is_paged_newest_first_and_filtered_by_username_and_cod
 
 # --- Pages ---
 
-async def _login(user: SimulatedUser, username: str, password: str) -> None:
-    await user.open('/login')
-    user.find(marker='username').type(username)
-    user.find(marker='password').type(password)
-    user.find(marker='login').click()
-    await user.should_see(marker='queue', retries=30)
-
-
 def _set(user: SimulatedUser, marker: str, value) -> None:
     user.find(marker=marker).elements.pop().value = value
 
@@ -350,7 +341,7 @@ def _value(user: SimulatedUser, marker: str):
 
 async def test_supervisor_edits_a_category_and_sees_it_saved(user: SimulatedUser):
     jalan = await Category.get(code='JALAN')
-    await _login(user, 'admin', ADMIN_PASSWORD)
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     await user.open('/admin/pengaturan')
     await user.should_see('Kategori')
     await user.open('/admin/pengaturan/kategori')
@@ -376,7 +367,7 @@ async def test_supervisor_edits_a_category_and_sees_it_saved(user: SimulatedUser
 
 async def test_opd_admin_is_politely_refused_the_settings(user: SimulatedUser):
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR')
-    await _login(user, 'dpupr', PASSWORD)
+    await on_board(user, 'dpupr', PASSWORD)
     for path in ('/admin/pengaturan', '/admin/pengaturan/pengguna', '/admin/pengaturan/log-akses'):
         await user.open(path)
         await user.should_see('Maaf, halaman pengaturan hanya dapat dibuka oleh supervisor.')
@@ -385,7 +376,7 @@ async def test_opd_admin_is_politely_refused_the_settings(user: SimulatedUser):
 
 
 async def test_supervisor_creates_an_opd_admin_who_can_then_log_in(user: SimulatedUser, create_user):
-    await _login(user, 'admin', ADMIN_PASSWORD)
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     await user.open('/admin/pengaturan/pengguna/baru')
     user.find(marker='username').type('dinkes.admin')
     user.find(marker='full-name').type('Admin Dinas Kesehatan')
@@ -398,12 +389,12 @@ async def test_supervisor_creates_an_opd_admin_who_can_then_log_in(user: Simulat
     await user.should_see('dinkes.admin')
 
     colleague = create_user()
-    await _login(colleague, 'dinkes.admin', PASSWORD)
+    await on_board(colleague, 'dinkes.admin', PASSWORD)
     await colleague.should_see('Admin Dinas Kesehatan (Admin OPD)')
 
 
 async def test_bad_input_is_explained_beside_the_field_and_the_typed_values_stay(user: SimulatedUser):
-    await _login(user, 'admin', ADMIN_PASSWORD)
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     await user.open('/admin/pengaturan/pengguna/baru')
     user.find(marker='username').type('admin')
     user.find(marker='full-name').type('Petugas Baru')
@@ -435,7 +426,7 @@ async def test_access_log_page_shows_who_opened_what_with_a_link_and_filters(use
     await staff_view.contact(auth.actor_of(await User.get(id=dpupr.id).select_related('agency')),
                              first.view.code_key)
     await staff_view.contact(auth.actor_of(await User.get(username='admin')), second.view.code_key)
-    await _login(user, 'admin', ADMIN_PASSWORD)
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     await user.open('/admin/pengaturan/log-akses')
     log = user.find(marker='access-log').elements.pop()
     assert f'<a href="/admin/aduan/{first.code}">{first.code}</a>' in log.content
@@ -454,7 +445,7 @@ async def test_access_log_page_shows_who_opened_what_with_a_link_and_filters(use
 
 
 async def test_supervisor_adds_an_opd_and_a_template_for_it_which_its_complaints_then_offer(user: SimulatedUser):
-    await _login(user, 'admin', ADMIN_PASSWORD)
+    await on_board(user, 'admin', ADMIN_PASSWORD)
     await ResponseTemplate.all().delete()  # the seeded starting set aside: this is about the one written here
     await user.open('/admin/pengaturan/opd/baru')
     user.find(marker='code').type('dishub')

@@ -1,8 +1,14 @@
 """Submitting a complaint through the service, on a real SQLite database."""
 
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import aiosqlite
 import pytest
+from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 
 from services import attachments, clock, complaints, events, limits
 from services.complaints import Channel, ClockKind, Privacy, Status
@@ -150,11 +156,24 @@ async def test_heic_is_accepted():
 
 
 async def test_created_event_is_published_after_commit():
+    """Looked at from inside the subscriber, at the moment of publishing: no transaction is open, neither the
+    ORM's (a transaction client in context) nor SQLite's own (the raw insert path), and the row is already there."""
+    client = connections.get('default')
     seen = []
-    events.complaint_changed.subscribe(seen.append)
-    result = await factories.submit()
-    assert [(n.kind, n.code_key) for n in seen] == [('created', result.view.code_key)]
-    assert await complaints.Complaint.exists(code_key=seen[0].code_key)
+    reads: list[asyncio.Future[bool]] = []
+
+    def at_publish(news: events.ComplaintNews) -> None:
+        in_orm_transaction = isinstance(connections.get('default'), TransactionalDBClient)
+        in_sqlite_transaction = client._connection._conn.in_transaction
+        seen.append((news.kind, news.code_key, in_orm_transaction, in_sqlite_transaction))
+        reads.append(asyncio.ensure_future(complaints.Complaint.exists(code_key=news.code_key)))
+    events.complaint_changed.subscribe(at_publish)
+    try:
+        result = await factories.submit()
+    finally:
+        events.complaint_changed.unsubscribe(at_publish)  # the bus outlives this test
+    assert seen == [('created', result.view.code_key, False, False)]
+    assert await reads[0]  # a read started at the moment of publishing finds the complaint
 
 
 async def test_rahasia_content_needs_the_pin():
@@ -175,10 +194,30 @@ async def test_failed_lookups_are_limited_before_any_database_work():
     wrong = await complaints.look_up(code=result.code, pin='000000' if result.pin != '000000' else '111111',
                                      client_address='10.1.1.1')
     assert wrong.pin_wrong
-    with pytest.raises(RateLimited):
-        await complaints.look_up(code=result.code, client_address='10.1.1.1')
-    ok = await complaints.look_up(code=result.code, client_address='10.1.1.2')
+    with _statements_counted() as statements:
+        with pytest.raises(RateLimited):
+            await complaints.look_up(code=result.code, client_address='10.1.1.1')
+    assert statements == []  # refused without a single statement sent to SQLite
+    with _statements_counted() as statements:
+        ok = await complaints.look_up(code=result.code, client_address='10.1.1.2')
     assert ok.view.code == result.code
+    assert statements  # the counter does see a lookup's reads
+
+
+@contextmanager
+def _statements_counted() -> Iterator[list[str]]:
+    """Every call that reaches aiosqlite's connection thread (each ORM query, and writes.py's raw path), named."""
+    seen: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        seen.append(getattr(fn, '__name__', repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+    aiosqlite.Connection._execute = counted
+    try:
+        yield seen
+    finally:
+        aiosqlite.Connection._execute = original
 
 
 async def test_clock_moves_for_tests():
