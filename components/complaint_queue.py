@@ -16,10 +16,12 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
         self.rows: list[dict[str, Any]] = []
         self.sent: dict[int, dict[str, Any]] = {}  # rows pushed since the last full load (what the browser got)
         self._props.update({'initial': (), 'page-size': page_size, 'page': 0, 'pages': 1, 'total': 0, 'sound': False})
+        self.counted = (0, 1)  # (total, pages) the pager shows: the last full load's, or set_total's since
 
     @property
     def pager_text(self) -> str:
-        return f'Halaman {self._props["page"] + 1} dari {self._props["pages"]} · {self._props["total"]} aduan'
+        total, pages = self.counted
+        return f'Halaman {self._props["page"] + 1} dari {pages} · {total} aduan'
 
     def show(self, rows: list[dict[str, Any]], *, page: int, pages: int = 1, total: int | None = None) -> None:
         """Show ``rows`` as page ``page`` (from 0) of ``pages``, ``total`` complaints in all (default: just these
@@ -28,17 +30,19 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
         self.sent.clear()
         # A tuple: NiceGUI wraps a list of dicts in props into observable collections, one per row and per
         # nested dict (about 100 objects a page, on every board, for data only ever sent as it is)
-        self._props.update({'initial': tuple(rows), 'page': page, 'pages': pages,
-                            'total': len(rows) if total is None else total,
+        total = len(rows) if total is None else total
+        self.counted = (total, pages)
+        self._props.update({'initial': tuple(rows), 'page': page, 'pages': pages, 'total': total,
                             'server-now': int(clock.now().timestamp() * 1000)})
         self.update()
 
     def set_total(self, total: int, *, pages: int) -> None:
-        """The pager's count of complaints and pages, without sending the rows again (an update of every prop
-        would put the last full load's rows back over the rows pushed since)."""
-        if (self._props['total'], self._props['pages']) == (total, pages):
+        """The pager's count of complaints and pages, without sending the rows again. Not through the props: they
+        are observable, and any change of one sends them all, putting the last full load's rows back over the
+        rows pushed since."""
+        if self.counted == (total, pages):
             return  # unchanged (e.g. a row only updated): no message
-        self._props.update({'total': total, 'pages': pages})
+        self.counted = (total, pages)
         self.run_method('setTotal', total, pages)
 
     def upsert(self, row: dict[str, Any], *, is_new: bool) -> None:
