@@ -57,7 +57,7 @@ from typing import Any
 import aiohttp
 import socketio
 
-from .board_client import connect_socket
+from .board_client import close_socket, connect_socket
 from .process import Server, running_server
 from .table import Row, print_table
 
@@ -327,14 +327,7 @@ class Page:
                 pass
 
     async def close(self) -> None:
-        try:
-            if self.sio is not None and self.sio.connected:
-                await asyncio.wait_for(self.sio.disconnect(), 10)
-        except (TimeoutError, aiohttp.ClientError, socketio.exceptions.SocketIOError):
-            pass
-        finally:
-            if self.http is not None:
-                await self.http.close()
+        await close_socket(self.sio, self.http)
 
 
 async def _open_pages(base_url: str, path: str, addresses: Sequence[str], concurrent: int = 20) -> list[Page]:

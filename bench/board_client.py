@@ -57,6 +57,18 @@ async def connect_socket(http: aiohttp.ClientSession, base_url: str, query: dict
     return sio
 
 
+async def close_socket(sio: socketio.AsyncClient | None, http: aiohttp.ClientSession | None) -> None:
+    """Disconnect a simulated tab's socket (a server that is gone or slow is not waited for) and its HTTP session."""
+    try:
+        if sio is not None and sio.connected:
+            await asyncio.wait_for(sio.disconnect(), 10)
+    except (TimeoutError, aiohttp.ClientError, socketio.exceptions.SocketIOError):
+        pass
+    finally:
+        if http is not None:
+            await http.close()
+
+
 @dataclass
 class Arrivals:
     """When each board got each awaited row: ``expect(token)`` before the push, ``wait(token)`` after."""
@@ -167,14 +179,7 @@ class Tab:
 
     async def close(self) -> None:
         self.closing = True
-        try:
-            if self.sio is not None:
-                await asyncio.wait_for(self.sio.disconnect(), 10)
-        except (TimeoutError, aiohttp.ClientError, socketio.exceptions.SocketIOError):
-            pass
-        finally:
-            if self.http is not None:
-                await self.http.close()
+        await close_socket(self.sio, self.http)
 
 
 class Tabs:

@@ -34,6 +34,7 @@ from . import clock, notifications, sessions
 from .actor import Actor
 from .errors import DomainError, NotFound, RateLimited
 from .ratelimit import wait_text
+from .sessions import actor_of
 from .settings import settings
 
 log = logging.getLogger(__name__)
@@ -140,10 +141,6 @@ def _matches(password_hash: str, password: str) -> bool:
 
 async def hash_password(password: str) -> str:
     return await _in_worker(_hasher.hash, password)
-
-
-def actor_of(user: User) -> Actor:
-    return sessions.actor_of(user)
 
 
 async def login(*, username: str, password: str, address: str | None, trusted: bool = False) -> Actor:
