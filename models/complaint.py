@@ -28,6 +28,13 @@ class Complaint(Model):
     # sorts and filters 20,000 complaints by index instead of aggregating clocks on every page
     next_due_at = fields.DatetimeField(null=True)
     next_risk_at = fields.DatetimeField(null=True)
+    # When a resolved complaint closes by itself (7 x 24 hours after its resolution, unless reopened)
+    close_due_at = fields.DatetimeField(null=True)
+
+    # The reporter's rating of the resolution, given once
+    rating = fields.SmallIntField(null=True)
+    rating_comment = fields.TextField(null=True)
+    rated_at = fields.DatetimeField(null=True)
 
     title = fields.CharField(max_length=150, null=True)
     description = fields.TextField()
@@ -53,7 +60,7 @@ class Complaint(Model):
     class Meta:
         table = 'complaint'
         indexes = (('status', 'updated_at'), ('agency_id', 'status'), ('next_due_at', 'updated_at'),
-                   ('agency_id', 'next_due_at'))
+                   ('agency_id', 'next_due_at'), ('close_due_at',))
 
 
 class SlaClock(Model):
@@ -90,6 +97,9 @@ class TimelineEvent(Model):
     message = fields.TextField(default='')
     actor = fields.CharField(max_length=120, null=True)  # shown name: an OPD, "Pelapor", "Sistem"
     created_at = fields.DatetimeField()
+    # A reporter's action carries the key its form was built with: a double tap or a resend after a
+    # reconnect finds the event it already made instead of writing a second one
+    request_key = fields.CharField(max_length=64, unique=True, null=True)
 
     class Meta:
         table = 'timeline_event'
