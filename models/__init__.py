@@ -10,16 +10,21 @@ from .enums import (
     ClockKind,
     ClockOutcome,
     EventKind,
+    OutboxStatus,
     Privacy,
+    Recipient,
     Role,
     SlaCalendar,
     Status,
+    Transport,
 )
+from .outbox import OutboxAttempt, OutboxMessage
 from .reference import Agency, Category, District
 from .staff import AccessLog, Notification, ResponseTemplate, StaffSession, User
 
 __all__ = [
     'CLOSED_STATUSES', 'OPEN_STATUSES', 'AccessLog', 'Agency', 'ApiKey', 'AppSetting', 'Attachment', 'Category',
-    'Channel', 'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Notification', 'Privacy',
-    'ResponseTemplate', 'Role', 'SlaCalendar', 'SlaClock', 'StaffSession', 'Status', 'TimelineEvent', 'User',
+    'Channel', 'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Notification', 'OutboxAttempt',
+    'OutboxMessage', 'OutboxStatus', 'Privacy', 'Recipient', 'ResponseTemplate', 'Role', 'SlaCalendar', 'SlaClock',
+    'StaffSession', 'Status', 'TimelineEvent', 'Transport', 'User',
 ]

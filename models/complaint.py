@@ -48,6 +48,7 @@ class Complaint(Model):
     reporter_name = fields.CharField(max_length=100, null=True)
     reporter_phone = fields.CharField(max_length=20, null=True)  # normalised: 62812...
     reporter_email = fields.CharField(max_length=200, null=True)
+    notify_reporter = fields.BooleanField(default=False)  # "kirimi saya kabar": news of each step by SMS/email
 
     reported_at = fields.DatetimeField()  # when the citizen reported: the clocks start here
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -72,3 +72,19 @@ class Role(StrEnum):
     OPD_ADMIN = 'opd_admin'
     OPERATOR = 'operator'
     VIEWER = 'viewer'
+
+
+class Recipient(StrEnum):
+    REPORTER = 'reporter'
+    STAFF = 'staff'
+
+
+class Transport(StrEnum):
+    EMAIL = 'email'
+    WEBHOOK = 'webhook'  # an SMS or WhatsApp gateway behind LAPOR_SMS_WEBHOOK_URL
+
+
+class OutboxStatus(StrEnum):
+    PENDING = 'pending'
+    SENT = 'sent'
+    FAILED = 'failed'

@@ -11,6 +11,7 @@ class User(Model):
     id = fields.IntField(primary_key=True)
     username = fields.CharField(max_length=60, unique=True)
     full_name = fields.CharField(max_length=120, default='')
+    email = fields.CharField(max_length=200, null=True)  # optional: notices by email too (services.outbox)
     password_hash = fields.CharField(max_length=200)
     role = fields.CharEnumField(Role, max_length=20)
     agency: fields.ForeignKeyNullableRelation[Agency] = fields.ForeignKeyField(
