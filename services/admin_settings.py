@@ -21,7 +21,7 @@ from models import AccessLog, Agency, Category, Complaint, ResponseTemplate, Rol
 
 from . import auth, codes, complaints, sessions
 from .errors import DomainError, NotAllowed, NotFound, ValidationFailed
-from .validation import clean_text
+from .validation import clean_text, is_email
 from .workflow import Actor
 
 MAX_WINDOW_MINUTES = 365 * 24 * 60  # a year: anything longer is a typing slip, not an SOP
@@ -69,6 +69,7 @@ class UserRow:
     agency_name: str | None
     active: bool
     last_login_at: datetime | None
+    email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,9 +298,9 @@ async def get_user(actor: Actor, user_id: int) -> UserRow:
 
 
 async def create_user(actor: Actor, *, username: str, full_name: str, role: Role | str, agency_id: int | None,
-                      password: str) -> UserRow:
+                      password: str, email: str = '') -> UserRow:
     """A new staff account with an initial password (hashed by ``auth``). An OPD admin names its OPD; the
-    other roles see every OPD and name none."""
+    other roles see every OPD and name none. With an ``email``, the member's notices go there too."""
     actor = await _supervisor(actor)
     errors: dict[str, str] = {}
     try:
@@ -310,6 +311,7 @@ async def create_user(actor: Actor, *, username: str, full_name: str, role: Role
         if await User.exists(username=username):
             errors['username'] = f'Nama pengguna "{username}" sudah dipakai. Pilih nama lain.'
     full_name = _check_full_name(full_name, errors)
+    email = _check_email(email, errors)
     role, agency = await _role_and_agency(role, agency_id, None, errors)
     try:
         auth.check_password(password)
@@ -318,19 +320,20 @@ async def create_user(actor: Actor, *, username: str, full_name: str, role: Role
     if errors:
         raise ValidationFailed(errors)
     user = await auth.create_user(username=username, password=password, role=role,
-                                  agency_code=agency.code if agency else None, full_name=full_name)
+                                  agency_code=agency.code if agency else None, full_name=full_name, email=email)
     return await get_user(actor, user.id)
 
 
 async def update_user(actor: Actor, *, user_id: int, full_name: str, role: Role | str, agency_id: int | None,
-                      active: bool) -> UserRow:
-    """Change a staff member's name, role or OPD, or (de)activate the account. A deactivated member's sessions
-    end at once and their open pages go to the login; a changed role or OPD re-scopes their open pages.
-    Supervisors cannot lock themselves out."""
+                      active: bool, email: str | None = None) -> UserRow:
+    """Change a staff member's name, email (None: unchanged, empty: none), role or OPD, or (de)activate the
+    account. A deactivated member's sessions end at once and their open pages go to the login; a changed role
+    or OPD re-scopes their open pages. Supervisors cannot lock themselves out."""
     actor = await _supervisor(actor)
     user = await _get(User, user_id, 'Pengguna tidak ditemukan.')
     errors: dict[str, str] = {}
     full_name = _check_full_name(full_name, errors)
+    email = user.email if email is None else _check_email(email, errors)
     role, agency = await _role_and_agency(role, agency_id, user.agency_id, errors)
     if user.id == actor.user_id:
         if not active:
@@ -341,8 +344,8 @@ async def update_user(actor: Actor, *, user_id: int, full_name: str, role: Role 
         raise ValidationFailed(errors)
     scope_changed = (user.role, user.agency_id) != (role, agency.id if agency else None)
     was_active = user.active
-    user.full_name, user.role, user.agency, user.active = full_name, role, agency, active
-    await user.save(update_fields=['full_name', 'role', 'agency_id', 'active'])
+    user.full_name, user.role, user.agency, user.active, user.email = full_name, role, agency, active, email
+    await user.save(update_fields=['full_name', 'role', 'agency_id', 'active', 'email'])
     if was_active and not active:
         await sessions.end_all(user.id, reason='deactivated')
     elif scope_changed:
@@ -370,6 +373,13 @@ def _check_full_name(full_name: str, errors: dict[str, str]) -> str:
     return full_name
 
 
+def _check_email(email: str | None, errors: dict[str, str]) -> str | None:
+    email = clean_text(email) or None
+    if email is not None and not is_email(email):
+        errors['email'] = 'Alamat email tidak valid. Contoh: nama@wonosobokab.go.id (atau kosongkan).'
+    return email
+
+
 async def _role_and_agency(role: Role | str, agency_id: int | None, current_agency_id: int | None,
                            errors: dict[str, str]) -> tuple[Role, Agency | None]:
     try:
@@ -389,7 +399,7 @@ def _user_row(user: User) -> UserRow:
     agency = user.agency if user.agency_id else None
     return UserRow(id=user.id, username=user.username, full_name=user.full_name, role=Role(user.role),
                    agency_id=user.agency_id, agency_name=agency.short_name if agency else None, active=user.active,
-                   last_login_at=user.last_login_at)
+                   last_login_at=user.last_login_at, email=user.email)
 
 
 # --- Response templates ---

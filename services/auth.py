@@ -181,8 +181,9 @@ async def actor(user_id: int) -> Actor | None:
 
 
 async def create_user(*, username: str, password: str, role: Role | str, agency_code: str | None = None,
-                      full_name: str = '') -> User:
-    """A new staff account; an ``opd_admin`` must name its OPD, other roles must not."""
+                      full_name: str = '', email: str | None = None) -> User:
+    """A new staff account; an ``opd_admin`` must name its OPD, other roles must not. ``email`` (optional, checked
+    by the caller) gets the member's notices by email too."""
     username = check_username(username)
     try:
         role = Role(role)
@@ -199,7 +200,8 @@ async def create_user(*, username: str, password: str, role: Role | str, agency_
     if await User.exists(username=username):
         raise DomainError(f'Pengguna "{username}" sudah ada.')
     return await User.create(username=username, full_name=full_name.strip(), role=role, agency=agency,
-                             password_hash=await hash_password(password), password_changed_at=clock.now())
+                             email=email or None, password_hash=await hash_password(password),
+                             password_changed_at=clock.now())
 
 
 async def set_password(*, username: str, password: str, keep_session: int | None = None) -> None:

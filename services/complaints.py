@@ -23,13 +23,14 @@ from models import (
     Complaint,
     District,
     EventKind,
+    OutboxMessage,
     Privacy,
     SlaClock,
     Status,
     TimelineEvent,
 )
 
-from . import attachments, clock, codes, events, limits, rows, sla, writes
+from . import attachments, clock, codes, events, limits, outbox, rows, sla, writes
 from .errors import DomainError, NotFound, RateLimited, ValidationFailed
 from .ratelimit import wait_text
 from .settings import settings
@@ -161,14 +162,16 @@ async def submit(*, category_id: int | None, description: str, title: str | None
                  latitude: float | None = None, longitude: float | None = None,
                  reporter_name: str | None = None, reporter_phone: str | None = None,
                  reporter_email: str | None = None, privacy: Privacy | str = Privacy.PUBLIK,
-                 consent: bool = False, photo_tokens: Sequence[str] = (), channel: Channel = Channel.WEB,
-                 source: str | None = None, idempotency_key: str | None = None,
+                 consent: bool = False, notify_reporter: bool = False, photo_tokens: Sequence[str] = (),
+                 channel: Channel = Channel.WEB, source: str | None = None, idempotency_key: str | None = None,
                  client_address: str | None = None) -> Submitted:
     """Validate and store a new complaint with its clocks, first timeline event and photos in one
     transaction; route it to the category's OPD; emit ``created`` after the commit.
 
     The web form (``channel=web``) must name a title, kecamatan, the reporter's name and phone and
-    give consent; other channels may leave them out. A repeated ``idempotency_key`` returns the
+    give consent; other channels may leave them out. ``notify_reporter`` ("kirimi saya kabar") sends the
+    reporter news of each step to the phone and/or email given (services.outbox), queued in the same
+    transaction, as are the notices to the OPD it was routed to. A repeated ``idempotency_key`` returns the
     complaint it made before, with a new PIN, instead of a second one. ``client_address`` counts
     against the submission limit. Raises ValidationFailed (per-field messages) or RateLimited.
     """
@@ -207,7 +210,7 @@ async def submit(*, category_id: int | None, description: str, title: str | None
             complaint, clocks, event = await _store(
                 code=code, key=key, pin=pin, fields=fields, category=category, district=district, status=status,
                 channel=channel, source=source, idempotency_key=idempotency_key, reported_at=reported_at,
-                photos=list(photos.values()))
+                photos=list(photos.values()), notify_reporter=notify_reporter)
             break
         except IntegrityError:
             replayed = await _replay(idempotency_key, fields) if idempotency_key else None
@@ -231,9 +234,10 @@ async def submit(*, category_id: int | None, description: str, title: str | None
 
 async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, category: Category,
                  district: District | None, status: Status, channel: Channel, source: str | None,
-                 idempotency_key: str | None, reported_at: datetime,
-                 photos: list[attachments.StoredImage]) -> tuple[Complaint, list[SlaClock], TimelineEvent]:
-    """Write the complaint, its two clocks, its first event and its photos in one transaction."""
+                 idempotency_key: str | None, reported_at: datetime, photos: list[attachments.StoredImage],
+                 notify_reporter: bool) -> tuple[Complaint, list[SlaClock], TimelineEvent]:
+    """Write the complaint, its two clocks, its first event, its photos and the news it makes (the outbox's
+    messages and the OPD's notices) in one transaction."""
     clocks = [sla.new_clock(category, kind, reported_at) for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
     complaint = Complaint(
         code=code, code_key=key, pin_hash=codes.hash_pin(pin, key), channel=channel, source=source,
@@ -241,14 +245,16 @@ async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, cate
         privacy=fields.privacy, title=fields.title, description=fields.description, district=district,
         village=fields.village, address=fields.address, latitude=fields.latitude, longitude=fields.longitude,
         reporter_name=fields.reporter_name, reporter_phone=fields.phone, reporter_email=fields.email,
-        reported_at=reported_at, next_due_at=min(c.due_at for c in clocks),
-        next_risk_at=min(c.at_risk_due_at for c in clocks))
+        notify_reporter=notify_reporter and bool(fields.phone or fields.email), reported_at=reported_at,
+        next_due_at=min(c.due_at for c in clocks), next_risk_at=min(c.at_risk_due_at for c in clocks))
     event = TimelineEvent(kind=EventKind.SUBMITTED, status=status, is_public=True, actor='Sistem',
                           created_at=reported_at,
                           message=_arrival_message(channel, category.agency.name if category.agency else None))
     stored_photos = [Attachment(sha256=p.sha256, content_type='image/jpeg', size=p.size, width=p.width,
                                 height=p.height) for p in photos]
-    await writes.insert_family(complaint, [*clocks, event, *stored_photos], link='complaint')
+    news, staff_ids = await outbox.submitted_rows(complaint, category.agency)
+    await writes.insert_family(complaint, [*clocks, event, *stored_photos, *news], link='complaint')
+    outbox.announce_submitted(sum(isinstance(row, OutboxMessage) for row in news), staff_ids)
     return complaint, clocks, event
 
 

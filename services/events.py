@@ -28,6 +28,7 @@ class ComplaintNews:
 complaint_changed: Event[ComplaintNews] = Event()
 staff_notified: Event[frozenset[int]] = Event()  # the staff user ids that have a new in-app notice
 staff_changed: Event[int] = Event()  # a staff user id whose access changed: sessions, role, OPD, active
+outbox_queued: Event[int] = Event()  # how many messages a commit put in the outbox (wakes its worker)
 
 
 _published = 0

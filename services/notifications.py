@@ -1,4 +1,8 @@
-"""In-app notifications for staff: written with the change that caused them, announced on the bus."""
+"""In-app notifications for staff: written with the change that caused them, announced on the bus after its commit.
+
+Inside a ``writes.transaction()`` the announcement waits for the commit (``writes.after_commit``); a notice
+written on its own is committed at once and announced at once.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import datetime
 
 from models import Notification, Role, User
 
-from . import clock, events
+from . import clock, events, writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,11 @@ async def notify_users(user_ids: list[int], *, kind: str, message: str) -> int:
     return await _create(user_ids, kind=kind, message=message, complaint_id=None)
 
 
+async def notify(user_ids: list[int], *, kind: str, message: str, complaint_id: int | None) -> int:
+    """A notice about a complaint for the named staff members (services.outbox picks them)."""
+    return await _create(user_ids, kind=kind, message=message, complaint_id=complaint_id)
+
+
 async def notify_agency(*, agency_id: int | None, kind: str, message: str, complaint_id: int | None) -> int:
     if agency_id is None:
         return await notify_supervisors(kind=kind, message=message, complaint_id=complaint_id)
@@ -41,11 +50,23 @@ async def notify_agency(*, agency_id: int | None, kind: str, message: str, compl
 async def _create(user_ids: list[int], *, kind: str, message: str, complaint_id: int | None) -> int:
     if not user_ids:
         return 0
-    now = clock.now()
-    await Notification.bulk_create([Notification(user_id=uid, complaint_id=complaint_id, kind=kind,
-                                                 message=message[:300], created_at=now) for uid in user_ids])
-    events.staff_notified.emit(frozenset(user_ids))
+    await Notification.bulk_create(rows(user_ids, kind=kind, message=message, complaint_id=complaint_id))
+    announce_after_commit(user_ids)
     return len(user_ids)
+
+
+def rows(user_ids: list[int], *, kind: str, message: str, complaint_id: int | None) -> list[Notification]:
+    """Unsaved notices (for a caller that writes them with other rows, e.g. ``writes.insert_family``)."""
+    now = clock.now()
+    return [Notification(user_id=uid, complaint_id=complaint_id, kind=kind, message=message[:300], created_at=now)
+            for uid in user_ids]
+
+
+def announce_after_commit(user_ids: list[int]) -> None:
+    """Tell the bells of ``user_ids`` once the notices written for them are committed."""
+    if user_ids:
+        ids = frozenset(user_ids)
+        writes.after_commit(lambda: events.staff_notified.emit(ids))
 
 
 async def unread_count(*, user_id: int) -> int:

@@ -1,8 +1,10 @@
-"""APScheduler in NiceGUI's event loop: it only calls the SLA engine and the hourly photo clean-up.
+"""APScheduler in NiceGUI's event loop: it only calls the SLA engine, the outbox's worker and the hourly photo
+clean-up.
 
 One job armed for the next due transition (re-armed after every complaint change), a periodic
 sweep as a safety net, and a run at start-up so what came due while the server was down is
-recorded at once with its true time.
+recorded at once with its true time. The outbox's worker runs every ``LAPOR_OUTBOX_SECONDS`` and at once
+after a commit that queued a message (``events.outbox_queued``), so the first message leaves within a second.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from . import attachments, clock, events, sla_engine
+from . import attachments, clock, events, outbox, sla_engine
 from .settings import settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,22 @@ async def delete_orphan_photos() -> None:
     except Exception:  # the next hour retries
         if scheduler.running:
             log.exception('photo clean-up failed')
+
+
+async def deliver_outbox() -> None:
+    """Send what is due in the outbox (outbox.drain: one pass at a time, again while more arrives)."""
+    if not scheduler.running:
+        return
+    try:
+        await outbox.drain()
+    except Exception:  # a failed pass must not stop the schedule: the next one retries
+        if scheduler.running:
+            log.exception('outbox pass failed')
+
+
+def _on_queued(_count: int) -> None:
+    if scheduler.running:  # a pending wake-up is replaced: a burst of commits makes one pass
+        scheduler.add_job(deliver_outbox, id='outbox-wake', replace_existing=True)
 
 
 async def arm() -> None:
@@ -90,7 +108,10 @@ async def start() -> None:
     scheduler.start()
     scheduler.add_job(run_due, 'interval', seconds=settings.sla_sweep_seconds, id='sla-sweep', replace_existing=True)
     scheduler.add_job(delete_orphan_photos, 'interval', hours=1, id='photo-orphans', replace_existing=True)
+    scheduler.add_job(deliver_outbox, 'interval', seconds=settings.outbox_seconds, id='outbox',
+                      replace_existing=True)
     events.complaint_changed.subscribe(_on_change)
+    events.outbox_queued.subscribe(_on_queued)
     await run_due()
 
 
@@ -98,3 +119,4 @@ def stop() -> None:
     if scheduler.running:
         scheduler.shutdown(wait=False)
         events.complaint_changed.unsubscribe(_on_change)
+        events.outbox_queued.unsubscribe(_on_queued)

@@ -58,6 +58,19 @@ class Settings(BaseSettings):
     session_idle_hours: float = 8.0
     sla_sweep_seconds: int = 60
 
+    # The outbox's senders (services/senders.py): each is off while its address is empty, and its messages
+    # wait in the outbox until it is set
+    smtp_host: str = ''
+    smtp_port: int = 587  # 465 means TLS from the first byte; any other port upgrades with STARTTLS
+    smtp_user: str = ''
+    smtp_password: str = ''
+    smtp_from: str = ''  # the From address; empty means LAPOR_SMTP_USER
+    smtp_starttls: bool = True  # refuse to send (and to log in) over a connection that cannot upgrade to TLS
+    sms_webhook_url: str = ''  # an SMS or WhatsApp gateway that takes the JSON body in README's table
+    sms_webhook_secret: str = ''  # sent as the X-Lapor-Secret header
+    outbox_timeout: float = 10.0  # seconds for one message's connect, send and answer
+    outbox_seconds: float = 5.0  # how often the worker looks for due messages besides the wake-up after a change
+
     @model_validator(mode='after')
     def _default_public_url(self) -> Settings:
         """Links and QR codes point where this server listens unless told otherwise (a proxy or a domain)."""

@@ -8,19 +8,74 @@ with tortoise's own executor (the same SQL and value conversion as ``Model.save`
 BEGIN, the INSERTs and COMMIT in the connection's thread, holding the lock that tortoise holds
 for each of its own statements and transactions, so nothing else can interleave. On any other
 backend (PostgreSQL) it is an ordinary ORM transaction.
+
+``transaction`` is ``in_transaction`` with hooks that run after its commit (``after_commit``): news on the
+in-process bus (a staff notice, a wake-up of the outbox's worker) must never announce a write that was rolled
+back, nor reach a reader before the write is visible.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.backends.sqlite.client import SqliteClient
+from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
+
+log = logging.getLogger(__name__)
+_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar('after_commit', default=None)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """``in_transaction()`` whose ``after_commit`` hooks run once it has committed, and never after a rollback.
+
+    Inside another ``transaction()`` it is a savepoint: its hooks join the outer one's when it succeeds (and
+    run after the outer commit), and are dropped when it rolls back.
+    """
+    outer = _after_commit.get()
+    hooks: list[Callable[[], None]] = []
+    token = _after_commit.set(hooks)
+    try:
+        async with in_transaction():
+            yield
+    finally:
+        _after_commit.reset(token)
+    # Reached only when the body and the commit succeeded
+    if outer is not None:
+        outer.extend(hooks)
+        return
+    for hook in hooks:
+        try:
+            hook()
+        except Exception:  # one subscriber's failure must not hide the others' news, nor undo a commit
+            log.exception('after-commit hook failed')
+
+
+def after_commit(hook: Callable[[], None]) -> None:
+    """Run ``hook`` once the enclosing ``transaction()`` has committed; at once when no transaction is open (the
+    write before it was committed on its own). Inside a bare ``in_transaction()`` it refuses: nothing would run it
+    after that commit, and running it now would announce what may still be rolled back."""
+    hooks = _after_commit.get()
+    if hooks is not None:
+        hooks.append(hook)
+        return
+    if in_transaction_now():
+        raise RuntimeError('after_commit inside a bare in_transaction(): use services.writes.transaction()')
+    hook()
+
+
+def in_transaction_now() -> bool:
+    """Whether the calling task's queries go to an open transaction (tortoise routes them by a context variable)."""
+    return isinstance(get_connection('default'), TransactionalDBClient)
 
 
 async def insert_family(parent: Model, children: Sequence[Model], *, link: str) -> None:
