@@ -112,7 +112,7 @@ async def post_request(request: Request) -> JSONResponse:
             address=address, latitude=latitude, longitude=longitude, reporter_name=name,
             reporter_phone=fields.get('phone'), reporter_email=fields.get('email'),
             privacy=fields.get('privacy') or Privacy.ANONIM, channel=Channel.API, source=key.name,
-            idempotency_key=idempotency_key)
+            notify_reporter=_yes(fields.get('notify')), idempotency_key=idempotency_key)
     except ValidationFailed as error:  # every wrong field at once, so a partner fixes them in one round
         return _error(400, *(f'{_FIELDS.get(field, field)}: {message}' for field, message in error.errors.items()))
     except RateLimited as error:
@@ -122,6 +122,11 @@ async def post_request(request: Request) -> JSONResponse:
               if clock else f'Aduan diterima dengan kode {result.code}.')
     return JSONResponse([{'service_request_id': result.code, 'service_notice': notice, 'account_id': None,
                           'token': None}])
+
+
+def _yes(value: str | None) -> bool:
+    """An optional yes/no field as partners send it ('true', '1', 'yes', 'ya')."""
+    return (value or '').strip().lower() in {'true', '1', 'yes', 'ya', 'on'}
 
 
 async def _key_and_fields(request: Request) -> tuple[ApiKey, dict[str, str]]:

@@ -1,4 +1,5 @@
-"""The supervisor's settings, ``/admin/pengaturan``: OPDs, categories, staff, response templates, access log.
+"""The supervisor's settings, ``/admin/pengaturan``: OPDs, categories, staff, response templates, access log,
+the outbox.
 
 Each area is a list (one HTML table, linking to each row's form) and a form page per row, with
 ``baru`` for a new one. Errors show beside their field and the form keeps what was typed.
@@ -16,10 +17,16 @@ from nicegui import ui
 from components.design import escape, wib
 from components.fields import select, text_input
 from components.frame import admin_frame
-from services import admin_settings, app_settings
+from services import admin_settings, app_settings, outbox
 from services.admin_settings import AccessPage, SlaCalendar
-from services.complaints_labels import ROLE_LABELS
+from services.complaints_labels import (
+    OUTBOX_STATUS_LABELS,
+    RECIPIENT_LABELS,
+    ROLE_LABELS,
+    TRANSPORT_LABELS,
+)
 from services.errors import DomainError, NotFound, ValidationFailed
+from services.outbox import OutboxPage, OutboxStatus
 from services.settings import settings
 from services.workflow import Actor, Role
 
@@ -32,6 +39,8 @@ AREAS = (
     ('pengguna', 'Pengguna', 'Akun petugas: peran, OPD, kata sandi, aktif atau nonaktif.'),
     ('templat', 'Templat jawaban', 'Jawaban siap pakai untuk petugas, per OPD atau untuk semua OPD.'),
     ('log-akses', 'Log akses', 'Siapa membuka data kontak pelapor atau isi aduan rahasia, dan kapan.'),
+    ('pesan-keluar', 'Pesan keluar', 'Kabar lewat SMS dan email untuk pelapor dan petugas: menunggu, terkirim, '
+                                     'gagal; kirim ulang yang gagal.'),
     ('open311', 'Open311', 'Apakah daftar aduan Open311 terbuka untuk umum tanpa kunci API mitra.'),
 )
 CALENDAR_LABELS = {SlaCalendar.ROUND_THE_CLOCK.value: 'Sepanjang waktu', SlaCalendar.WORKING_HOURS.value: 'Jam kerja'}
@@ -45,6 +54,7 @@ def create() -> None:
     async def index_page() -> None:
         async with _settings_frame(BASE, None) as actor:
             if actor:
+                _senders_notice()
                 items = ''.join(f'<li><a href="{BASE}/{slug}">{title}</a><span class="lapor-muted">{text}</span></li>'
                                 for slug, title, text in AREAS)
                 ui.html(f'<ul class="lapor-settings-areas">{items}</ul>', sanitize=False).mark('areas')
@@ -60,6 +70,14 @@ def create() -> None:
             if actor:
                 log = _AccessLog(actor, username=pengguna, code=kode)
                 await log.load()
+
+    @ui.page(f'{BASE}/pesan-keluar', title=f'Pesan keluar · {settings.app_name}')
+    async def outbox_page(status: str = OutboxStatus.PENDING.value, halaman: int = 0) -> None:
+        async with _settings_frame(f'{BASE}/pesan-keluar', 'Pesan keluar') as actor:
+            if actor:
+                shown = _Outbox(actor, status if status in set(OutboxStatus) else OutboxStatus.PENDING.value,
+                                page=halaman)
+                await shown.load()
 
     @ui.page(f'{BASE}/open311', title=f'Open311 · {settings.app_name}')
     async def open311_page() -> None:
@@ -262,8 +280,8 @@ async def _category_list(actor: Actor) -> None:
 async def _user_list(actor: Actor) -> None:
     _new_button('Tambah pengguna', f'{BASE}/pengguna/{NEW}')
     rows = await admin_settings.list_users(actor)
-    _table(('Nama pengguna', 'Nama lengkap', 'Peran', 'OPD', 'Terakhir masuk', 'Status'), [
-        (not u.active, (_link(f'{BASE}/pengguna/{u.id}', u.username), escape(u.full_name),
+    _table(('Nama pengguna', 'Nama lengkap', 'Email', 'Peran', 'OPD', 'Terakhir masuk', 'Status'), [
+        (not u.active, (_link(f'{BASE}/pengguna/{u.id}', u.username), escape(u.full_name), escape(u.email or '—'),
                         ROLE_LABELS[u.role], escape(u.agency_name or '—'),
                         wib(u.last_login_at) if u.last_login_at else 'belum pernah', _state(u.active)))
         for u in rows], marker='users')
@@ -397,6 +415,9 @@ async def _user_form(actor: Actor, item: str, *, saved: bool) -> None:
                                                      hint='Huruf kecil, angka, titik, garis bawah atau tanda hubung.',
                                                      autocomplete='off'))
         full_name = form.field('full_name', text_input('Nama lengkap', marker='full-name', max_length=120))
+        email = form.field('email', text_input('Email (opsional)', marker='email', max_length=200, type='email',
+                                               inputmode='email', autocomplete='off',
+                                               hint='Pemberitahuan untuk petugas ini juga dikirim ke email ini.'))
         role = form.field('role', select({r.value: label for r, label in ROLE_LABELS.items()}, 'Peran',
                                          marker='role'))
         agency = form.field('agency', select(_agency_options(agencies, person.agency_id if person else None,
@@ -408,7 +429,7 @@ async def _user_form(actor: Actor, item: str, *, saved: bool) -> None:
         if person:
             username.value = person.username
             username.disable()
-            full_name.value, role.value = person.full_name, person.role.value
+            full_name.value, role.value, email.value = person.full_name, person.role.value, person.email or ''
             agency.value = person.agency_id or NO_AGENCY
             active = ui.checkbox('Aktif (dapat masuk)', value=person.active).mark('active')
             form.note('active')
@@ -426,14 +447,14 @@ async def _user_form(actor: Actor, item: str, *, saved: bool) -> None:
                 assert password is not None
                 created = await form.run(lambda: admin_settings.create_user(
                     actor, username=username.value or '', full_name=full_name.value or '', role=role.value or '',
-                    agency_id=agency_id(), password=password.value or ''))
+                    agency_id=agency_id(), password=password.value or '', email=email.value or ''))
                 if created:
                     ui.navigate.to(f'{BASE}/pengguna/{created.id}?disimpan=1')
             else:
                 assert active is not None
                 if await form.run(lambda: admin_settings.update_user(
                         actor, user_id=person.id, full_name=full_name.value or '', role=role.value or '',
-                        agency_id=agency_id(), active=active.value)):
+                        agency_id=agency_id(), active=active.value, email=email.value or '')):
                     form.saved('Perubahan tersimpan.')
 
         form.footer('Simpan', save)
@@ -546,6 +567,96 @@ def _access_table(result: AccessPage) -> str:
         rows = '<tr><td colspan="4" class="lapor-muted">Tidak ada catatan akses untuk saringan ini.</td></tr>'
     return ('<div class="lapor-settings-table"><table><thead><tr><th>Waktu</th><th>Pengguna</th><th>Aduan</th>'
             f'<th>Yang dibuka</th></tr></thead><tbody>{rows}</tbody></table></div>')
+
+
+def _senders_notice(on: frozenset | None = None) -> None:
+    """Says, while a sender is not set up, that its messages wait (nothing when both are)."""
+    text = outbox.senders_notice(on)
+    if text:
+        ui.html(f'<p class="lapor-alert">{escape(text)} Atur <code>LAPOR_SMTP_HOST</code> dan '
+                '<code>LAPOR_SMS_WEBHOOK_URL</code> di server (lihat README), lalu mulai ulang aplikasi.</p>',
+                sanitize=False).mark('senders-notice')
+
+
+class _Outbox:
+    """The outbox in one status a page at a time, with the count of each status; a failed message can be sent
+    again."""
+
+    def __init__(self, actor: Actor, status: str, *, page: int) -> None:
+        self.actor = actor
+        self.status = OutboxStatus(status)
+        self.page = max(0, page)
+        self.body = ui.element('div').classes('lapor-outbox')
+
+    async def load(self) -> None:
+        result = await outbox.list_messages(self.actor, status=self.status, page=self.page)
+        self.body.clear()
+        with self.body:
+            _senders_notice(result.senders)
+            tabs = ' · '.join(
+                (f'<strong>{OUTBOX_STATUS_LABELS[s]} ({result.counts[s]})</strong>' if s == self.status else
+                 f'<a href="{BASE}/pesan-keluar?status={s.value}">{OUTBOX_STATUS_LABELS[s]} ({result.counts[s]})</a>')
+                for s in OutboxStatus)
+            ui.html(f'<nav class="lapor-tabs">{tabs}</nav>', sanitize=False).mark('outbox-tabs')
+            if self.status == OutboxStatus.FAILED:
+                self._failed(result)
+            else:
+                ui.html(_outbox_table(result, self.status), sanitize=False).mark('outbox')
+            with ui.element('div').classes('lapor-row'):
+                if self.page > 0:
+                    ui.link('Lebih awal', f'{BASE}/pesan-keluar?status={self.status.value}&halaman={self.page - 1}')
+                ui.label(f'Halaman {self.page + 1}').classes('lapor-muted')
+                if result.has_next:
+                    ui.link('Berikutnya', f'{BASE}/pesan-keluar?status={self.status.value}&halaman={self.page + 1}')
+
+    def _failed(self, result: OutboxPage) -> None:
+        if not result.rows:
+            ui.label('Tidak ada pesan yang gagal.').classes('lapor-muted').mark('outbox')
+            return
+        with ui.element('div').mark('outbox'):
+            for row in result.rows:
+                with ui.element('section').classes('lapor-card lapor-outbox-failed'):
+                    ui.html(_message_html(row), sanitize=False)
+                    ui.button('Kirim ulang', on_click=lambda _, m=row.id: self._retry(m)).props(
+                        'outline no-caps color=primary').mark(f'retry-{row.id}')
+
+    async def _retry(self, message_id: int) -> None:
+        try:
+            await outbox.retry(self.actor, message_id=message_id)
+        except DomainError as error:
+            ui.notify(error.message, type='warning')
+            return
+        ui.notify('Pesan dijadwalkan untuk dikirim ulang sekarang.', type='positive')
+        await self.load()
+
+
+def _message_html(row: outbox.MessageRow) -> str:
+    """One failed message: to whom, by what, what it says, its tries and last error."""
+    return (f'<p><strong>{RECIPIENT_LABELS[row.recipient]}</strong> · {TRANSPORT_LABELS[row.transport]} · '
+            f'{escape(row.address)} · aduan {_complaint_link(row.code)}</p>'
+            f'<p>{escape(_shorten(row.subject or row.body, 200))}</p>'
+            f'<p class="lapor-muted">Dibuat {wib(row.created_at)} · {row.attempts} kali dicoba</p>'
+            f'<p class="lapor-field-error">Galat terakhir: {escape(row.last_error or "—")}</p>')
+
+
+def _outbox_table(result: OutboxPage, status: OutboxStatus) -> str:
+    """Pending messages with their next try (and why the last failed), or sent ones with when they went."""
+    rows = ''.join(
+        f'<tr><td>{wib(r.created_at)}</td><td>{RECIPIENT_LABELS[r.recipient]}<br><span class="lapor-muted">'
+        f'{TRANSPORT_LABELS[r.transport]} · {escape(r.address)}</span></td><td>{_complaint_link(r.code)}</td>'
+        f'<td>{escape(_shorten(r.subject or r.body, 160))}</td><td>{r.attempts}</td>'
+        f'<td>{wib(r.sent_at or r.next_attempt_at)}'
+        + (f'<br><span class="lapor-field-error">{escape(r.last_error)}</span>' if r.last_error else '')
+        + '</td></tr>' for r in result.rows)
+    if not rows:
+        rows = '<tr><td colspan="6" class="lapor-muted">Tidak ada pesan.</td></tr>'
+    when = 'Terkirim' if status == OutboxStatus.SENT else 'Coba berikutnya'
+    return ('<div class="lapor-settings-table"><table><thead><tr><th>Dibuat</th><th>Untuk</th><th>Aduan</th>'
+            f'<th>Pesan</th><th>Percobaan</th><th>{when}</th></tr></thead><tbody>{rows}</tbody></table></div>')
+
+
+def _complaint_link(code: str | None) -> str:
+    return f'<a href="/admin/aduan/{escape(code)}">{escape(code)}</a>' if code else '—'
 
 
 async def _open311_form(actor: Actor) -> None:

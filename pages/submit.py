@@ -79,6 +79,8 @@ class _SubmitForm:
                                     autocomplete='tel', hint='Contoh: 0812 3456 7890')
             self.email = text_input('Email (opsional)', marker='reporter_email', type='email', inputmode='email',
                                     autocomplete='email')
+            self.notify = ui.checkbox('Kirimi saya kabar: setiap perkembangan aduan ini dikirim ke nomor HP (SMS) '
+                                      'dan email di atas.').mark('notify')
             ui.html('<strong>Privasi aduan</strong>', sanitize=False)
             self.privacy = ui.radio({p: f'{label}: {text}' for p, (label, text) in PRIVACY_LABELS.items()},
                                     value=PRIVACY_VALUES[0]).mark('privacy')
@@ -96,6 +98,7 @@ class _SubmitForm:
             field.on_value_change(lambda _, field=field: setattr(field, 'error', None))
         self.draft.keep('privacy', self.privacy)
         self.draft.keep('consent', self.consent)
+        self.draft.keep('notify', self.notify)
         self.draft.keep('photos', self.photos, event='change')
 
     def _build_location(self) -> None:
@@ -159,6 +162,8 @@ class _SubmitForm:
             self.privacy.value = PRIVACY_VALUES[draft['privacy']]
         if isinstance(draft.get('consent'), bool):
             self.consent.value = draft['consent']
+        if isinstance(draft.get('notify'), bool):
+            self.notify.value = draft['notify']
         if draft.get('location'):
             self._set_location(draft['location'])
         tokens = [t for t in draft.get('photos') or [] if isinstance(t, str)]
@@ -178,7 +183,8 @@ class _SubmitForm:
                 district_id=self.district.value, village=self.village.value, address=self.address.value,
                 reporter_name=self.name.value, reporter_phone=self.phone.value, reporter_email=self.email.value,
                 latitude=self.latitude, longitude=self.longitude,
-                privacy=self.privacy.value, consent=bool(self.consent.value), photo_tokens=self.photos.tokens,
+                privacy=self.privacy.value, consent=bool(self.consent.value),
+                notify_reporter=bool(self.notify.value), photo_tokens=self.photos.tokens,
                 idempotency_key=self.token, client_address=self.client_address)
         except ValidationFailed as error:
             self._show_errors(error.errors)
@@ -192,7 +198,7 @@ class _SubmitForm:
         self.draft.clear()
         self.container.clear()
         with self.container:
-            _success(result)
+            _success(result, news_to=_news_to(self.notify.value, self.phone.value, self.email.value))
         # The form was scrolled down to its button: the new, shorter page would open part-way, the code cut off.
         # After the browser has drawn it (a frame later), go to its top.
         self.client.run_javascript('requestAnimationFrame(() => window.scrollTo(0, 0))')
@@ -283,7 +289,15 @@ _COPY_JS = '''(e) => {
 }'''
 
 
-def _success(result: Submitted) -> None:
+def _news_to(ticked: Any, phone: str | None, email: str | None) -> str:
+    """Where the reporter's news goes, in words ('' when they did not ask)."""
+    if not ticked:
+        return ''
+    ways = [way for way, given in (('SMS ke nomor HP', phone), ('email', email)) if (given or '').strip()]
+    return ' dan '.join(ways)
+
+
+def _success(result: Submitted, *, news_to: str = '') -> None:
     view = result.view
     url = _tracking_url(result.code)
     first, resolution = view.clocks[0], view.clocks[-1]
@@ -309,4 +323,7 @@ def _success(result: Submitted) -> None:
         ui.label(f'Penyelesaian paling lambat {wib_time(resolution.due_at)}.').mark('promise-resolution')
         if view.agency_name:
             ui.label(f'Ditangani oleh {view.agency_name}.').classes('lapor-muted')
+        if news_to:
+            ui.label(f'Kabar setiap perkembangan aduan ini akan kami kirim lewat {news_to} Anda, beserta tautan '
+                     'pelacakannya. PIN tidak pernah dikirim.').mark('news-promise')
         ui.link('Kirim aduan lain', '/').classes('lapor-muted')

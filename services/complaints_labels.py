@@ -1,6 +1,6 @@
 """Indonesian labels of domain values, shared by pages, the API's notices and messages."""
 
-from models import ClockKind, EventKind, Privacy, Role, Status
+from models import ClockKind, EventKind, OutboxStatus, Privacy, Recipient, Role, Status, Transport
 
 STATUS_LABELS = {
     Status.BARU: 'Baru, menunggu verifikasi',
@@ -58,3 +58,13 @@ ROLE_LABELS = {
     Role.OPERATOR: 'Operator',
     Role.VIEWER: 'Pemantau',
 }
+
+OUTBOX_STATUS_LABELS = {
+    OutboxStatus.PENDING: 'Menunggu',
+    OutboxStatus.SENT: 'Terkirim',
+    OutboxStatus.FAILED: 'Gagal',
+}
+
+RECIPIENT_LABELS = {Recipient.REPORTER: 'Pelapor', Recipient.STAFF: 'Petugas'}
+
+TRANSPORT_LABELS = {Transport.EMAIL: 'Email', Transport.WEBHOOK: 'SMS/WhatsApp'}

@@ -413,6 +413,18 @@ def _row(message: OutboxMessage) -> MessageRow:
                       last_error=message.last_error, sent_at=message.sent_at)
 
 
+def senders_notice(on: frozenset[Transport] | None = None) -> str:
+    """What the settings pages say while a sender is not set up ('' when both are)."""
+    on = senders.configured() if on is None else on
+    if not on:
+        return 'Pengirim email/SMS belum diatur; pesan menunggu di antrean.'
+    if Transport.EMAIL not in on:
+        return 'Pengirim email belum diatur (LAPOR_SMTP_HOST); pesan email menunggu di antrean.'
+    if Transport.WEBHOOK not in on:
+        return 'Pengirim SMS belum diatur (LAPOR_SMS_WEBHOOK_URL); pesan SMS menunggu di antrean.'
+    return ''
+
+
 def mask(address: str) -> str:
     """``62812****7890`` or ``s***@contoh.id``: enough to tell messages apart, not to contact the reporter."""
     if '@' in address:
