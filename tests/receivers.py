@@ -85,8 +85,11 @@ class Gateway:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(('127.0.0.1', self.port), Handler)
-        self._server.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 128  # socketserver's 5 drops connections when the worker sends 8 at once
+
+        self._server = Server(('127.0.0.1', self.port), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
