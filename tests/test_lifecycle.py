@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from models import Category, ClockKind, Complaint, SlaClock, Status, TimelineEvent
+from models import Category, ClockKind, Complaint, EventKind, SlaClock, Status, TimelineEvent
 from services import attachments, clock, complaints, limits, staff_view, workflow
 from services.complaints import PinLimited
+from services.complaints_labels import EVENT_LABELS
 from services.errors import DomainError, ValidationFailed
 from services.workflow import Action, Effect, Party
 from tests import factories, lifecycle
@@ -54,6 +55,10 @@ def test_the_map_is_the_table_of_the_architecture_document():
     for status in Status:  # one row per move and state at most: the map never has to choose
         for action in {m.action for m in workflow.TRANSITIONS}:
             assert sum(status in m.sources for m in workflow.TRANSITIONS if m.action == action) <= 1
+
+
+def test_every_event_a_move_writes_has_a_label():
+    assert set(EVENT_LABELS) == set(EventKind)
 
 
 def _key() -> str:
