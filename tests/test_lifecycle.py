@@ -92,8 +92,8 @@ async def test_added_information_ends_the_wait_and_the_paused_time_is_added():
     assert 'dari dekat' in added.message and len(added.photos) == 1  # on the public timeline, with its photo
     people = await lifecycle.people()
     staff = await staff_view.detail(people['dpupr'], result.view.code_key)
-    assert any('dari dekat' in event.message and public for event, public in staff.events)
-    assert added.photos[0] in staff.photos  # the OPD sees the photo too
+    seen = next(event for event, public in staff.events if 'dari dekat' in event.message and public)
+    assert seen.photos == added.photos  # the OPD sees the photo with the reporter's words
 
 
 async def test_added_information_while_the_opd_works_keeps_the_state():
