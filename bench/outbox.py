@@ -61,8 +61,8 @@ async def _measure(work_dir: Path, *, count: int) -> list[Row]:
         started = time.perf_counter()
         async with httpx.AsyncClient() as http:
             for n in range(count):
-                reply = await http.post(gateway_url, json={'to': '6281234567890', 'text': _TEXT, 'code': _CODE,
-                                                           'id': -n - 1})
+                reply = await http.post(gateway_url, json={'to': _address('webhook', n), 'text': _TEXT,
+                                                           'code': _CODE, 'id': -n - 1})
                 reply.raise_for_status()
         webhook_floor = count / (time.perf_counter() - started)
     finally:
@@ -92,12 +92,12 @@ async def _through_worker(path: Path, kind: str, count: int, smtp_port: int, gat
     settings.smtp_from = 'lapor@wonosobokab.go.id'
     settings.sms_webhook_url, settings.sms_webhook_secret = gateway_url, 'bench'
     transport = Transport.EMAIL if kind == 'email' else Transport.WEBHOOK
-    address = 'pelapor@contoh.id' if kind == 'email' else '6281234567890'
     async with db.open_database(f'sqlite://{path.as_posix()}'):
-        for start in range(0, count, 100):
+        for start in range(0, count, 100):  # one message each for as many reporters
             async with writes.transaction():
-                await outbox.enqueue([outbox.Draft(Recipient.REPORTER, transport, address, _TEXT, f'Aduan {_CODE}')
-                                      for _ in range(min(100, count - start))], code=_CODE, move='respond')
+                await outbox.enqueue([outbox.Draft(Recipient.REPORTER, transport, _address(kind, n), _TEXT,
+                                                   f'Aduan {_CODE}') for n in range(start, min(start + 100, count))],
+                                     code=_CODE, move='respond')
         started = time.perf_counter()
         sent = 0
         while (done := await outbox.deliver_due(backoff=())).claimed:
@@ -107,9 +107,13 @@ async def _through_worker(path: Path, kind: str, count: int, smtp_port: int, gat
     return count / elapsed
 
 
+def _address(kind: str, n: int) -> str:
+    return f'pelapor{n}@contoh.id' if kind == 'email' else f'62812{n:08d}'
+
+
 def _mail(n: int) -> EmailMessage:
     mail = EmailMessage()
-    mail['From'], mail['To'], mail['Subject'] = 'lapor@wonosobokab.go.id', 'pelapor@contoh.id', f'Aduan {_CODE}'
+    mail['From'], mail['To'], mail['Subject'] = 'lapor@wonosobokab.go.id', _address('email', n), f'Aduan {_CODE}'
     mail['Message-ID'] = f'<bench-floor-{n}@wonosobokab.go.id>'
     mail.set_content(_TEXT)
     return mail

@@ -8,7 +8,9 @@ messages. The bell and the worker hear of them only after the commit (``writes.a
 
 Sending. ``deliver_due`` claims due messages with one conditional update that sets a lease (a claim token and an
 expiry), so two workers, in this process or another instance on the same database, never hold the same message.
-It sends outside any transaction (SQLite's write lock is never held across the network), then marks a message
+It sends outside any transaction (SQLite's write lock is never held across the network; emails one after another
+over one SMTP connection, webhooks to several phones at once but to each phone in the order its messages were
+queued), then marks a message
 sent only while its claim still holds it, or records the error and schedules the next try by ``BACKOFF``; after
 the last, the message is failed until a supervisor sends it again. A message whose worker died is claimed again
 once its lease runs out. A message marked sent is never claimed again.
@@ -56,13 +58,14 @@ BACKOFF: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=5), ti
                                   timedelta(hours=2))
 LEASE = timedelta(seconds=60)  # longer than one batch can take with every network step bounded
 BATCH = 50
-WEBHOOKS_AT_ONCE = 8  # a gateway answers in tens to hundreds of milliseconds: a batch need not wait on each
+WEBHOOKS_AT_ONCE = 8  # phones at once: a gateway answers in tens to hundreds of milliseconds
 WORKER = f'{socket.gethostname()}-{os.getpid()}'[:28]
 
 # Who hears of each move among staff
 _TO_NEW_OPD = frozenset({'submitted', 'dispatch', 'reassign'})
 _TO_SUPERVISORS = frozenset({'hand_back', 'rate'})
 _TO_HOLDING_OPD = frozenset({'add_info', 'reopen'})
+_SPEAKS = _TO_NEW_OPD | _TO_SUPERVISORS | _TO_HOLDING_OPD | frozenset(outbox_texts.REPORTER_MOVES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,8 @@ async def announce(complaint: Complaint | int, move: str, *, message: str = '', 
     """
     if not writes.in_transaction_now():
         raise RuntimeError('outbox.announce must run inside the transaction of the move')
+    if move not in _SPEAKS:  # a note, a follow-up: nobody hears of it
+        return
     complaint_id = complaint if isinstance(complaint, int) else complaint.id
     current = await Complaint.get(id=complaint_id).select_related('agency')
     if rating is None and move == 'rate':
@@ -229,16 +234,21 @@ async def deliver_due(*, owner: str = WORKER, limit: int = BATCH, backoff: Seque
     try:
         at_once = asyncio.Semaphore(WEBHOOKS_AT_ONCE)
 
-        async def by_webhook(message: OutboxMessage) -> None:
-            async with at_once:
-                outcomes.append(await _send_one(message, claim, backoff, webhook_sender=webhook_sender))
+        async def by_webhook(to_one_phone: list[OutboxMessage]) -> None:
+            async with at_once:  # one phone's messages one after another, so they arrive in the order of events
+                for message in to_one_phone:
+                    outcomes.append(await _send_one(message, claim, backoff, webhook_sender=webhook_sender))
 
         async def by_email() -> None:  # one SMTP connection, one message after another
             for message in messages:
                 if message.transport == Transport.EMAIL:
                     outcomes.append(await _send_one(message, claim, backoff, email_sender=email_sender))
 
-        await asyncio.gather(by_email(), *(by_webhook(m) for m in messages if m.transport == Transport.WEBHOOK))
+        phones: dict[str, list[OutboxMessage]] = {}
+        for message in messages:
+            if message.transport == Transport.WEBHOOK:
+                phones.setdefault(message.address, []).append(message)
+        await asyncio.gather(by_email(), *(by_webhook(queue) for queue in phones.values()))
     finally:
         for sender in (email_sender, webhook_sender):
             if sender is not None:

@@ -111,6 +111,8 @@ _REPORTER = {
     'auto_close': ('ditutup', 'aduan {code} sudah ditutup. Terima kasih atas laporan Anda.', 'Lihat di'),
 }
 
+REPORTER_MOVES = tuple(_REPORTER)
+
 
 def reporter(move: str, *, code: str, rahasia: bool, message: str = '', agency: str | None = None) -> Text | None:
     """The reporter's message for ``move``, or None when the reporter hears nothing of it."""

@@ -7,6 +7,7 @@ back on the same port, as a mail server or an SMS gateway that is down for a whi
 from __future__ import annotations
 
 import email
+import email.policy
 import json
 import socket
 import threading
@@ -33,7 +34,7 @@ class Mailbox:
     _controller: Controller | None = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return '250 OK'
 
     def up(self) -> Mailbox:
@@ -51,6 +52,11 @@ class Mailbox:
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m['To'] == address]
+
+    def subjects(self, address: str) -> list[str]:
+        """The subjects sent to ``address``, as a mail client shows them (Python folds a long one right after
+        "Subject:", which is valid, and its parser keeps the space that folding leaves)."""
+        return [str(m['Subject']).strip() for m in self.to(address)]
 
 
 @dataclass

@@ -1,15 +1,17 @@
 """The outbox against real receivers on loopback: every message arrives once, whatever the receivers do."""
 
 import asyncio
+import secrets
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from models import Complaint, Notification, OutboxAttempt, OutboxMessage, OutboxStatus, Recipient, Transport, User
-from services import auth, clock, events, outbox, senders, writes
+from services import auth, clock, events, outbox, senders, workflow, writes
 from services.settings import settings
-from tests import factories
+from services.workflow import Action
+from tests import factories, lifecycle
 from tests.receivers import Gateway, Mailbox
 from tests.staff import PASSWORD
 
@@ -303,3 +305,46 @@ async def test_a_low_rating_tells_the_supervisors_and_a_good_one_does_not():
     assert await Notification.filter(kind='low_rating').values_list('message', flat=True) == [
         f'{result.code} mendapat penilaian 2 dari 5: lambat'] * 2  # both supervisors: admin and spv
     assert await OutboxMessage.filter(move='rate').values_list('address', flat=True) == ['spv@contoh.id']
+
+
+async def _as_reporter(result, action: str, **kwargs) -> None:
+    await workflow.reporter_act(code_key=result.view.code_key, pin=result.pin, action=action,
+                                request_key=secrets.token_urlsafe(18), **kwargs)
+
+
+async def test_a_complaints_whole_life_reaches_its_reporter_and_staff_once_each(senders_on):
+    mailbox, gateway = senders_on
+    await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR',
+                           email='dpupr@wonosobokab.go.id')
+    await User.filter(username='admin').update(email='spv@wonosobokab.go.id')
+    result = await _reported()
+    key = result.view.code_key
+    await lifecycle.step(key, Action.RESPOND)
+    await lifecycle.step(key, Action.NOTE, message='Catatan internal: cek dengan UPT.')
+    await lifecycle.step(key, Action.WAIT, message='Di depan rumah nomor berapa tepatnya?')
+    await _as_reporter(result, Action.ADD_INFO, message='Depan rumah nomor 12.')
+    await lifecycle.step(key, Action.RESOLVE)
+    await _as_reporter(result, Action.RATE, rating=2, message='Tambalannya sudah retak lagi.')
+    await _as_reporter(result, Action.REOPEN, message='Tambalannya sudah retak lagi.')
+    await lifecycle.step(key, Action.RESOLVE, message='Sudah ditambal ulang dengan aspal panas.')
+    clock.advance(workflow.CLOSE_AFTER)
+    await lifecycle.step(key, Action.AUTO_CLOSE)
+    await _all_due()
+
+    sms = [body['text'] for body in gateway.received]  # the note, and the reporter's own moves, say nothing
+    expected = ('sudah kami terima.', 'sudah ditanggapi petugas.', 'petugas bertanya: "Di depan rumah nomor berapa '
+                'tepatnya?"', 'sudah selesai ditangani.', 'sudah selesai ditangani.', 'sudah ditutup.')
+    assert len(sms) == len(expected) and all(part in text for part, text in zip(expected, sms, strict=True)), sms
+    assert all(result.code in text and text.endswith(f'/lacak/{result.code}') for text in sms)
+    to_reporter = mailbox.subjects('siti@contoh.id')
+    assert to_reporter == [f'Aduan {result.code} {end}' for end in (
+        'diterima', 'ditanggapi petugas', 'menunggu jawaban Anda', 'selesai ditangani', 'selesai ditangani',
+        'ditutup')]
+    assert mailbox.subjects('dpupr@wonosobokab.go.id') == [
+        f'{result.code}: aduan baru untuk DPUPR: Jalan berlubang di depan SD',
+        f'{result.code}: pelapor menambahkan informasi: Depan rumah nomor 12.',
+        f'{result.code} dibuka kembali oleh pelapor: Tambalannya sudah retak lagi.']
+    assert mailbox.subjects('spv@wonosobokab.go.id') == [
+        f'{result.code} mendapat penilaian 2 dari 5: Tambalannya sudah retak lagi.']
+    assert len(set(mailbox.ids())) == len(mailbox.messages) == 10
+    assert await OutboxMessage.filter(status=OutboxStatus.SENT).count() == 16
