@@ -19,7 +19,7 @@ from tortoise.models import Model
 
 from models import AccessLog, Agency, Category, Complaint, ResponseTemplate, Role, SlaCalendar, User
 
-from . import auth, codes, complaints, sessions
+from . import auth, codes, complaints, notifications, sessions
 from .errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from .validation import clean_text, is_email
 from .workflow import Actor
@@ -346,6 +346,7 @@ async def update_user(actor: Actor, *, user_id: int, full_name: str, role: Role 
     was_active = user.active
     user.full_name, user.role, user.agency, user.active, user.email = full_name, role, agency, active, email
     await user.save(update_fields=['full_name', 'role', 'agency_id', 'active', 'email'])
+    notifications.forget_recipients()
     if was_active and not active:
         await sessions.end_all(user.id, reason='deactivated')
     elif scope_changed:

@@ -199,9 +199,11 @@ async def create_user(*, username: str, password: str, role: Role | str, agency_
     check_password(password)
     if await User.exists(username=username):
         raise DomainError(f'Pengguna "{username}" sudah ada.')
-    return await User.create(username=username, full_name=full_name.strip(), role=role, agency=agency,
+    user = await User.create(username=username, full_name=full_name.strip(), role=role, agency=agency,
                              email=email or None, password_hash=await hash_password(password),
                              password_changed_at=clock.now())
+    notifications.forget_recipients()
+    return user
 
 
 async def set_password(*, username: str, password: str, keep_session: int | None = None) -> None:

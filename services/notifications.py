@@ -6,6 +6,7 @@ written on its own is committed at once and announced at once.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +22,30 @@ class Notice:
     message: str
     created_at: datetime
     code: str | None  # the complaint's code, for the link
+
+
+# Who hears of a complaint's moves, by (role, OPD): read on every submission and move, changed rarely. Accounts
+# changed in this process are dropped at once (forget_recipients); one changed elsewhere (the CLI) within this
+RECIPIENTS_TTL = 30.0
+_recipients: dict[tuple[Role, int | None], tuple[float, tuple[tuple[int, str], ...]]] = {}
+
+
+async def recipients(role: Role, agency_id: int | None = None) -> tuple[tuple[int, str], ...]:
+    """(id, email or '') of the active staff with ``role`` (an OPD admin: of ``agency_id``), by id."""
+    key = (role, agency_id if role == Role.OPD_ADMIN else None)
+    hit = _recipients.get(key)
+    if hit is None or time.monotonic() - hit[0] > RECIPIENTS_TTL:
+        query = User.filter(active=True, role=role)
+        if role == Role.OPD_ADMIN:
+            query = query.filter(agency_id=agency_id)
+        found = tuple((uid, email or '') for uid, email in await query.order_by('id').values_list('id', 'email'))
+        hit = _recipients[key] = (time.monotonic(), found)
+    return hit[1]
+
+
+def forget_recipients() -> None:
+    """Drop the cached recipients (after a staff account is created or changed)."""
+    _recipients.clear()
 
 
 async def notify_supervisors(*, kind: str, message: str, complaint_id: int | None,

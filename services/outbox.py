@@ -44,7 +44,6 @@ from models import (
     Recipient,
     Role,
     Transport,
-    User,
 )
 
 from . import clock, events, notifications, outbox_texts, senders, sessions, writes
@@ -191,18 +190,15 @@ def _staff_notice(complaint: Complaint, move: str, *, message: str = '', agency:
 async def _staff_for(move: str, agency_id: int | None, *, except_user: int | None = None) -> list[tuple[int, str]]:
     """(id, email or '') of the active staff who hear of ``move``: the OPD it went to, the supervisors, or the
     OPD holding it (the supervisors when none does)."""
-    query = User.filter(active=True)
     if move in _TO_NEW_OPD or (move in _TO_HOLDING_OPD and agency_id is not None):
         if agency_id is None:
             return []
-        query = query.filter(role=Role.OPD_ADMIN, agency_id=agency_id)
+        staff = await notifications.recipients(Role.OPD_ADMIN, agency_id)
     elif move in _TO_SUPERVISORS or move in _TO_HOLDING_OPD:
-        query = query.filter(role=Role.SUPERVISOR)
+        staff = await notifications.recipients(Role.SUPERVISOR)
     else:
         return []
-    if except_user is not None:
-        query = query.exclude(id=except_user)
-    return [(uid, email or '') for uid, email in await query.order_by('id').values_list('id', 'email')]
+    return [(uid, email) for uid, email in staff if uid != except_user]
 
 
 # --- Sending ---

@@ -17,7 +17,7 @@ import pytest
 from nicegui import context, core, ui
 from nicegui.testing import User
 
-from services import app_settings, clock, complaints, db, limits
+from services import app_settings, clock, complaints, db, limits, notifications
 from services.settings import settings
 from tests import factories  # noqa: F401
 
@@ -31,6 +31,7 @@ def _clean_state():
                      upload=(settings.upload_limit, settings.upload_window),
                      pin=(settings.pin_fail_limit, settings.pin_fail_window))
     app_settings.forget()
+    notifications.forget_recipients()  # staff of an earlier test's database
     yield
     clock.reset()
 

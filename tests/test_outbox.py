@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import Complaint, Notification, OutboxAttempt, OutboxMessage, OutboxStatus, Recipient, Transport, User
-from services import auth, clock, events, outbox, senders, workflow, writes
+from services import admin_settings, auth, clock, events, notifications, outbox, senders, workflow, writes
 from services.settings import settings
 from services.workflow import Action
 from tests import factories, lifecycle
@@ -317,6 +317,7 @@ async def test_a_complaints_whole_life_reaches_its_reporter_and_staff_once_each(
     await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR',
                            email='dpupr@wonosobokab.go.id')
     await User.filter(username='admin').update(email='spv@wonosobokab.go.id')
+    notifications.forget_recipients()  # as admin_settings.update_user does
     result = await _reported()
     key = result.view.code_key
     await lifecycle.step(key, Action.RESPOND)
@@ -348,3 +349,16 @@ async def test_a_complaints_whole_life_reaches_its_reporter_and_staff_once_each(
         f'{result.code} mendapat penilaian 2 dari 5: Tambalannya sudah retak lagi.']
     assert len(set(mailbox.ids())) == len(mailbox.messages) == 10
     assert await OutboxMessage.filter(status=OutboxStatus.SENT).count() == 16
+
+
+async def test_an_email_given_to_a_staff_member_gets_the_next_notice():
+    person = await auth.create_user(username='dpupr', password=PASSWORD, role='opd_admin', agency_code='DPUPR',
+                                    full_name='Admin DPUPR')
+    await factories.submit()
+    assert not await OutboxMessage.filter(recipient=Recipient.STAFF).exists()
+    supervisor = auth.actor_of(await User.get(username='admin'))
+    await admin_settings.update_user(supervisor, user_id=person.id, full_name='Admin DPUPR', role='opd_admin',
+                                     agency_id=person.agency_id, active=True, email='dpupr@wonosobokab.go.id')
+    second = await factories.submit(title='Aduan berikutnya')
+    assert await OutboxMessage.filter(recipient=Recipient.STAFF).values_list('address', 'code') == [
+        ('dpupr@wonosobokab.go.id', second.code)]
