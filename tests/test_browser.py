@@ -79,14 +79,19 @@ def test_a_draft_survives_a_reload(screen: Screen):
         'textarea[aria-label="Uraian aduan"]': 'Lampu jalan di depan pasar mati sejak Senin malam.',
         'input[aria-label="Nomor HP"]': '0812 1111 2222',
     }
+    news = ("[...document.querySelectorAll('.q-checkbox')].find(e => e.textContent.startsWith('Kirimi saya kabar'))"
+            "?.getAttribute('aria-checked')")
     screen.open('/', timeout=15)
     for selector, value in typed.items():
         type_into(screen, selector, value)
+    screen.click('Kirimi saya kabar')
+    screen.wait_for_js(news, 'true', timeout=5)
 
     screen.selenium.refresh()
 
     for selector, value in typed.items():
         screen.wait_for_js(f'document.querySelector({selector!r})?.value', value, timeout=5)
+    screen.wait_for_js(news, 'true', timeout=5)  # the wish for news is kept with the draft too
 
 
 def test_tracking_page_shows_an_officers_update_without_reload(screen: Screen):
