@@ -44,7 +44,8 @@ async def test_at_risk_goes_to_the_handling_opds_admins_only():
     await auth.create_user(username='dinkes', password=PASSWORD, role='opd_admin', agency_code='DINKES')
     result = await factories.submit()  # a road complaint: DPUPR
     await sla_engine.record_due_transitions(clock.now() + timedelta(minutes=100))  # at risk, not yet breached
-    by_user = {n.user.username: n.message for n in await Notification.all().prefetch_related('user')}
+    by_user = {n.user.username: n.message
+               for n in await Notification.filter(kind='sla_at_risk').prefetch_related('user')}
     assert by_user == {'dpupr': f'{result.code}: batas respons awal tinggal kurang dari seperempat waktu.'}
 
 
