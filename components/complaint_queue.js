@@ -37,7 +37,7 @@ export default {
           <tr v-for="row in rows" :key="row.id" :class="['lapor-row-' + state(row), flash[row.id] ? 'lapor-flash' : '']">
             <td><a :href="'/admin/aduan/' + row.code">{{ row.code }}</a></td>
             <td><div class="lapor-queue-title">{{ row.title }}</div>
-                <small>{{ row.category }}<span v-if="row.district"> · {{ row.district }}</span> · {{ row.channel }}</small></td>
+                <small>{{ row.category }}<span v-if="row.district"> · {{ row.district }}</span> · {{ row.channel_label }}</small></td>
             <td>{{ row.agency || "—" }}</td>
             <td>{{ row.status_label }}</td>
             <td class="lapor-queue-clock">

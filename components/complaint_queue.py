@@ -55,4 +55,5 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         return [*super()._displayed_contents(only_visible=only_visible), self.pager_text,
-                *(f'{r["code"]} {r["title"]}' for r in [*self.rows, *self.sent.values()])]
+                *(f'{r["code"]} {r["title"]}' for r in [*self.rows, *self.sent.values()]),
+                *(f'{r["code"]} · {r["channel_label"]}' for r in [*self.rows, *self.sent.values()])]

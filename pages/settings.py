@@ -18,7 +18,7 @@ from components.fields import select, text_input
 from components.frame import admin_frame
 from services import admin_settings, app_settings
 from services.admin_settings import AccessPage, SlaCalendar
-from services.complaints_labels import ROLE_LABELS
+from services.complaints_labels import CALENDAR_LABELS, ROLE_LABELS
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.settings import settings
 from services.workflow import Actor, Role
@@ -34,7 +34,6 @@ AREAS = (
     ('log-akses', 'Log akses', 'Siapa membuka data kontak pelapor atau isi aduan rahasia, dan kapan.'),
     ('open311', 'Open311', 'Apakah daftar aduan Open311 terbuka untuk umum tanpa kunci API mitra.'),
 )
-CALENDAR_LABELS = {SlaCalendar.ROUND_THE_CLOCK.value: 'Sepanjang waktu', SlaCalendar.WORKING_HOURS.value: 'Jam kerja'}
 ACCESS_LABELS = {'contact': 'data kontak', 'rahasia': 'isi aduan rahasia'}
 NO_AGENCY = 0  # the select's key for "no OPD": Quasar selects do not take None as an option's value
 NEW = 'baru'
@@ -254,7 +253,7 @@ async def _category_list(actor: Actor) -> None:
         (not c.active, (str(c.sort_order), _link(f'{BASE}/kategori/{c.id}', c.name),
                         escape(c.agency_name or 'Menunggu disposisi supervisor'),
                         _duration(c.first_response_minutes), _duration(c.resolution_minutes),
-                        CALENDAR_LABELS[c.calendar] + (' · jeda saat menunggu pelapor'
+                        CALENDAR_LABELS[SlaCalendar(c.calendar)] + (' · jeda saat menunggu pelapor'
                                                        if c.pause_when_waiting else ''),
                         _state(c.active))) for c in rows], marker='categories')
 
@@ -340,7 +339,8 @@ async def _category_form(actor: Actor, item: str, *, saved: bool) -> None:
                                                              inputmode='decimal'))
             unit = select({'hari': 'hari', 'jam': 'jam'}, 'Satuan', marker='resolution-unit')
             unit.value = 'hari'
-        calendar = form.field('calendar', select(CALENDAR_LABELS, 'Kalender', marker='calendar'))
+        calendar = form.field('calendar', select({c.value: label for c, label in CALENDAR_LABELS.items()}, 'Kalender',
+                                                 marker='calendar'))
         calendar.value = SlaCalendar.ROUND_THE_CLOCK.value
         ui.label('Jam kerja: waktu dihitung hanya pada jam dan hari kerja, tanpa hari libur nasional '
                  '(7 hari = 168 jam kerja).').classes('lapor-hint')

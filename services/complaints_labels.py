@@ -1,6 +1,10 @@
-"""Indonesian labels of domain values, shared by pages, the API's notices and messages."""
+"""Indonesian labels of domain values, shared by pages, the CLI, the API's notices and messages.
 
-from models import ClockKind, EventKind, Privacy, Role, Status
+The one place that names a status, a privacy choice, a channel, a role, a clock or a calendar for people: no page
+or command shows the stored code ("web", "rahasia", "opd_admin") itself.
+"""
+
+from models import Channel, ClockKind, EventKind, Privacy, Role, SlaCalendar, Status
 
 STATUS_LABELS = {
     Status.BARU: 'Baru, menunggu verifikasi',
@@ -31,9 +35,31 @@ PRIVACY_LABELS = {
                                  'waktunya. Tidak pernah tercantum di daftar aduan mana pun.'),
 }
 
+CHANNEL_LABELS = {
+    Channel.WEB: 'Web',
+    Channel.API: 'API mitra',
+    Channel.CALL_CENTER: 'Call Center 112',
+    Channel.SOCIAL_MEDIA: 'Media sosial',
+}
+
 CLOCK_LABELS = {
     ClockKind.FIRST_RESPONSE: 'Respons awal',
     ClockKind.RESOLUTION: 'Penyelesaian',
+}
+
+# A clock's state (services.sla.SlaState's values), as the board's filter and the complaint page say it
+SLA_STATE_LABELS = {
+    'on_track': 'Aman',
+    'at_risk': 'Berisiko',
+    'breached': 'Terlambat',
+    'met': 'Tepat waktu',
+    'late': 'Terlambat',
+    'rejected': 'Tidak dihitung',
+}
+
+CALENDAR_LABELS = {
+    SlaCalendar.ROUND_THE_CLOCK: 'Sepanjang waktu',
+    SlaCalendar.WORKING_HOURS: 'Jam kerja',
 }
 
 EVENT_LABELS = {
@@ -47,6 +73,9 @@ EVENT_LABELS = {
     EventKind.WAITING: 'Menunggu pelapor',
     EventKind.RESOLVED: 'Selesai',
     EventKind.REOPENED: 'Dibuka kembali',
+    EventKind.INFO_ADDED: 'Informasi dari pelapor',
+    EventKind.RATED: 'Penilaian pelapor',
+    EventKind.CLOSED: 'Ditutup',
     EventKind.NOTE: 'Catatan',
     EventKind.SLA_AT_RISK: 'Batas waktu mendekat',
     EventKind.SLA_BREACHED: 'Batas waktu terlampaui',

@@ -11,7 +11,7 @@ from typing import Any
 from models import Complaint, SlaClock
 
 from . import clock, sla
-from .complaints_labels import CLOCK_LABELS, STATUS_LABELS
+from .complaints_labels import CHANNEL_LABELS, CLOCK_LABELS, STATUS_LABELS
 
 
 def _ms(moment: datetime | None) -> int | None:
@@ -35,6 +35,7 @@ def staff_row(complaint: Complaint, clocks: list[SlaClock], now: datetime) -> di
         'status': complaint.status.value,
         'status_label': STATUS_LABELS[complaint.status],
         'channel': complaint.channel.value,
+        'channel_label': CHANNEL_LABELS[complaint.channel],
         'privacy': complaint.privacy.value,
         'reported': _ms(complaint.reported_at),
         'updated': _ms(complaint.updated_at),
