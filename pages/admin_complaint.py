@@ -58,7 +58,7 @@ class _ComplaintView:
         self.detail = detail
         self.watch = session.watch_of_page()
         with ui.element('section').classes('lapor-card'):
-            ui.label(detail.code).classes('lapor-code').mark('code')
+            TextElement(tag='h1', text=detail.code).classes('lapor-code').mark('code')
             self.banner = ui.label().classes('lapor-note').mark('changed')
             self.banner.set_visibility(False)
             with ui.element('dl').classes('lapor-dl'):

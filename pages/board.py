@@ -52,6 +52,7 @@ def create() -> None:
             return
         with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR,
                          user_id=actor.user_id):
+            ui.html('<h1 class="lapor-sr-only">Papan aduan</h1>', sanitize=False)  # for screen readers' outline
             board_view = _Board(actor)
             await board_view.load()
         if notice := session.take_notice():  # e.g. "handed back" from the complaint page just left

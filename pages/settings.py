@@ -62,7 +62,7 @@ def create() -> None:
 
     @ui.page(f'{BASE}/open311', title=f'Open311 · {settings.app_name}')
     async def open311_page() -> None:
-        async with _settings_frame(f'{BASE}/open311', 'Open311') as actor:
+        async with _settings_frame(f'{BASE}/open311', 'Open311', headed=True) as actor:
             if actor:
                 await _open311_form(actor)
 
@@ -80,7 +80,7 @@ def _area(slug: str, title: str, build_list: Callable[[Actor], Awaitable[None]],
 
     @ui.page(f'{path}/{{item}}', title=f'{title} · {settings.app_name}')
     async def form_page(item: str, disimpan: int = 0) -> None:
-        async with _settings_frame(f'{path}/{item}', title, back=path) as actor:
+        async with _settings_frame(f'{path}/{item}', title, back=path, headed=True) as actor:
             if actor:
                 await _load_form(lambda: build_form(actor, item, saved=bool(disimpan)))
 
@@ -88,9 +88,11 @@ def _area(slug: str, title: str, build_list: Callable[[Actor], Awaitable[None]],
 # --- Frame, lists and the form helper ---
 
 @asynccontextmanager
-async def _settings_frame(path: str, title: str | None, *, back: str | None = None) -> AsyncIterator[Actor | None]:
+async def _settings_frame(path: str, title: str | None, *, back: str | None = None,
+                          headed: bool = False) -> AsyncIterator[Actor | None]:
     """The staff frame with the settings' breadcrumb; yields the actor, or None (not signed in: sent to the
-    login page; not a supervisor: told so politely, and shown nothing else)."""
+    login page; not a supervisor: told so politely, and shown nothing else). A page without a heading of its own
+    (not ``headed``) gets one for screen readers, the breadcrumb's last item, which sighted readers see there."""
     actor = await session.require_actor(path)
     if actor is None:
         yield None
@@ -107,7 +109,9 @@ async def _settings_frame(path: str, title: str | None, *, back: str | None = No
         crumbs = [f'<a href="{BASE}">Pengaturan</a>'] if title else ['Pengaturan']
         if title:
             crumbs.append(f'<a href="{back}">{escape(title)}</a>' if back else escape(title))
-        ui.html(f'<nav class="lapor-crumbs">{" › ".join(crumbs)}</nav>', sanitize=False)
+        heading = '' if headed else f'<h1 class="lapor-sr-only">{escape(title or "Pengaturan")}</h1>'
+        ui.html(f'<nav class="lapor-crumbs" aria-label="Jejak halaman">{" › ".join(crumbs)}</nav>{heading}',
+                sanitize=False)
         yield actor
 
 

@@ -96,7 +96,7 @@ class _TrackView:
         self.key = view.code_key
         self.pin_ok = pin_ok
         with ui.element('section').classes('lapor-card'):
-            ui.label(view.code).classes('lapor-code').mark('code')
+            TextElement(tag='h1', text=view.code).classes('lapor-code').mark('code')
             self.status = ui.label().classes('lapor-status').mark('status')
             with ui.element('dl').classes('lapor-dl'):
                 TextElement(tag='dt', text='Kategori')
