@@ -84,7 +84,7 @@ def main(parts: Sequence[str] = PARTS, *, soak_seconds: float = 300.0) -> int:
                     notes += [note] if note else []
                 if 'pages' in parts:
                     _step('pages per second, 20 clients')
-                    rows += page_rate.measure(server)
+                    rows += page_rate.measure(server, track_code=codes[0])
         if 'flood' in parts:  # with the app's own limits on pages waiting for their websocket
             from services.settings import Settings  # noqa: PLC0415  (after the environment above)
 

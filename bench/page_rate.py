@@ -1,4 +1,5 @@
-"""Pages of ``/`` served per second to 20 concurrent clients, beside the bare page ``/bench/bare``.
+"""Pages of ``/`` and of a tracking page with its reply forms served per second to 20 concurrent clients, each
+beside a bare page with the same fields (``/bench/bare``, ``/bench/bare-track``).
 
 Each GET builds the page in Python (a NiceGUI client with its elements) and returns its HTML;
 no websocket follows, so every built client stays in memory until NiceGUI prunes clients that never
@@ -10,6 +11,7 @@ up to a second or more, and with few, long slices one page or the other would ca
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from . import load
 from .process import Cost, Server, observed
@@ -18,16 +20,25 @@ from .table import Row
 TARGET_RATIO = 0.8
 
 
-def measure(server: Server, *, clients: int = 20, seconds: float = 20.0, slices: int = 10,
+def measure(server: Server, *, track_code: str, clients: int = 20, seconds: float = 20.0, slices: int = 10,
             warmup: float = 1.5) -> list[Row]:
-    return asyncio.run(_measure(server, clients=clients, seconds=seconds, slices=slices, warmup=warmup))
-
-
-async def _measure(server: Server, *, clients: int, seconds: float, slices: int, warmup: float) -> list[Row]:
-    pages = {
+    rows = asyncio.run(_measure(server, clients=clients, seconds=seconds, slices=slices, warmup=warmup, pages={
         'app': (f'{server.base_url}/', lambda body: b'Sampaikan aduan Anda' in body),
         'bare': (f'{server.base_url}/bench/bare', lambda body: b'Kirim aduan' in body),
-    }
+    }, name='GET /', floor_path='/bench/bare'))
+    rows += asyncio.run(_measure(server, clients=clients, seconds=seconds, slices=slices, warmup=warmup, pages={
+        'app': (f'{server.base_url}/lacak/{track_code}', lambda body: b'Kirim informasi' in body),
+        'bare': (f'{server.base_url}/bench/bare-track', lambda body: b'Kirim informasi' in body),
+    }, name='GET /lacak/<code> with the reply forms', floor_path='/bench/bare-track'))
+    rss = server.rss_mb()
+    if rss is not None:
+        clients_alive = server.take_stats()['clients']
+        rows.append(Row(f'server RSS after the pages ({clients_alive:,} NiceGUI clients alive)', rss, 'MB'))
+    return rows
+
+
+async def _measure(server: Server, *, clients: int, seconds: float, slices: int, warmup: float,
+                   pages: dict[str, tuple[str, Callable[[bytes], bool]]], name: str, floor_path: str) -> list[Row]:
     # Each client keeps its session cookie, as a browser reloading the page would
     for url, check in pages.values():
         await load.run(lambda _, url=url: url, clients=clients, duration=warmup, check=check)
@@ -44,20 +55,14 @@ async def _measure(server: Server, *, clients: int, seconds: float, slices: int,
     pooled = {kind: load.Result([x for r in rs for x in r.latencies], sum(r.elapsed for r in rs), 0)
               for kind, rs in results.items()}
     app, bare = pooled['app'], pooled['bare']
-    floor = f'/bench/bare, {clients} clients'
-    rows = [
-        Row(f'GET / pages served, {clients} clients, {seconds:.0f} s', app.rate, 'pages/s', bare.rate, floor,
+    floor = f'{floor_path}, {clients} clients'
+    return [
+        Row(f'{name} pages served, {clients} clients, {seconds:.0f} s', app.rate, 'pages/s', bare.rate, floor,
             f'>= {TARGET_RATIO}x floor', app.rate >= TARGET_RATIO * bare.rate),
         Row('  same, p99', app.percentile(99), 'ms', bare.percentile(99), floor),
         Row('  same, server CPU per page', cost['app'].cpu / app.count * 1000, 'ms',
-            cost['bare'].cpu / bare.count * 1000, '/bench/bare'),
+            cost['bare'].cpu / bare.count * 1000, floor_path),
         Row(f'  same, server GC pauses (longest {cost["app"].gc_longest_ms:.0f} ms; '
             f'floor {cost["bare"].gc_longest_ms:.0f} ms)', cost['app'].gc_ms / cost['app'].wall / 10, '% of time',
-            cost['bare'].gc_ms / cost['bare'].wall / 10, '/bench/bare'),
+            cost['bare'].gc_ms / cost['bare'].wall / 10, floor_path),
     ]
-    rss = server.rss_mb()
-    if rss is not None:
-        clients_alive = server.take_stats()['clients']
-        rows.append(Row(f'server RSS after {app.count + bare.count:,} pages ({clients_alive:,} NiceGUI clients alive)',
-                        rss, 'MB'))
-    return rows

@@ -142,6 +142,30 @@ def bare_page() -> None:
     ui.button('Kirim aduan')
 
 
+@ui.page('/bench/bare-track')
+def bare_track_page() -> None:
+    """The tracking page's elements from stock parts: the complaint's facts, two clocks, its content, the
+    reporter's three small forms and the timeline, with no lookup, no services and no components."""
+    for text in ('WSB-7K3M-9QXD', 'Sedang ditindaklanjuti', 'Kategori', 'Jalan rusak atau berlubang', 'Ditangani',
+                 'Dinas Pekerjaan Umum dan Penataan Ruang', 'Dilaporkan', 'Senin, 30 November 2026 09.00 WIB',
+                 'Respons awal: tepat waktu', 'Penyelesaian: sisa 6 hari 23 jam', 'Aduan publik. Isi aduan tampil.',
+                 'Kertek, Kec. Kertek', 'Lubang besar di tengah jalan depan SD Kertek 2, sudah dua minggu.'):
+        ui.label(text)
+    ui.html('<h2>Jalan berlubang di depan SD</h2>', sanitize=False)
+    ui.html('<h2>Tambah informasi</h2>', sanitize=False)
+    ui.input('PIN aduan')
+    ui.textarea('Informasi tambahan')
+    ui.input('Foto')
+    ui.button('Kirim informasi')
+    ui.label('Seberapa puas Anda dengan penanganan aduan ini?')
+    ui.rating(value=0, max=5)
+    ui.textarea('Komentar (opsional)')
+    ui.button('Kirim penilaian')
+    ui.textarea('Alasan membuka kembali')
+    ui.button('Buka kembali aduan')
+    ui.html('<h2>Riwayat penanganan</h2><ol><li>Aduan diterima</li><li>Respons</li></ol>', sanitize=False)
+
+
 # The board part (bench/board.py): its floor, and the bench-only routes that drive both
 _bare_rows: list[dict[str, Any]] = []  # the board's first page, read once by /bench/bare-rows
 _bare_row_pushed: Event[dict[str, Any]] = Event()  # every bare board's upsert is subscribed here

@@ -18,6 +18,8 @@ from services.errors import NotFound, RateLimited
 from services.settings import settings
 from services.sla import ClockKind
 
+from .track_reply import ReplyPanel
+
 
 def create() -> None:
     @ui.page('/lacak', title=f'Lacak aduan · {settings.app_name}')
@@ -84,17 +86,18 @@ class _LookupForm:
         parent = self.card.parent_slot.parent
         self.card.delete()
         with parent:
-            _TrackView(found.view, address=self.address, pin_ok=True)
+            _TrackView(found.view, address=self.address, pin=self.pin.value.strip())
         ui.navigate.history.replace(f'/lacak/{found.view.code}')
 
 
 class _TrackView:
     """The complaint as its holder may see it, kept live by the event bus."""
 
-    def __init__(self, view: PublicView, *, address: str | None, pin_ok: bool = False) -> None:
+    def __init__(self, view: PublicView, *, address: str | None, pin: str | None = None) -> None:
         self.address = address
         self.key = view.code_key
-        self.pin_ok = pin_ok
+        self.pin_ok = pin is not None
+        self.pin_value = pin
         with ui.element('section').classes('lapor-card'):
             TextElement(tag='h1', text=view.code).classes('lapor-code').mark('code')
             self.status = ui.label().classes('lapor-status').mark('status')
@@ -125,6 +128,8 @@ class _TrackView:
             self.pin.on('keydown.enter', self._unlock)
             ui.button('Buka dengan PIN', on_click=self._unlock).props('unelevated color=primary no-caps').mark(
                 'unlock')
+        self.reply = ReplyPanel(view.for_viewer(pin_ok=self.pin_ok), address=address, pin=pin,
+                                on_pin=self._pin_given)
         with ui.element('section').classes('lapor-card') as self.timeline_card:
             ui.html('<h2>Riwayat penanganan</h2>', sanitize=False)
             self.timeline = Timeline(()).mark('timeline')
@@ -144,6 +149,7 @@ class _TrackView:
         self.content_card.set_visibility(view.content_visible)
         self.locked_card.set_visibility(not view.content_visible)
         self.timeline_card.set_visibility(view.content_visible)
+        self.reply.show(view)
         if view.content_visible:
             self.title.content = f'<h2>{escape(view.title or "")}</h2>' if view.title else ''
             self.place.text = ', '.join(p for p in (view.village, f'Kec. {view.district_name}'
@@ -154,6 +160,11 @@ class _TrackView:
                 f'loading="lazy"></a>' for i, url in enumerate(map(attachments.signed_url, view.photos), 1))
             self.photos.classes('lapor-photo-list')
             self.timeline.show(view.events)
+
+    def _pin_given(self, pin: str) -> None:
+        """The PIN was right (unlocked here, or a reply was accepted): kept in this page only."""
+        self.pin_ok, self.pin_value = True, pin
+        self.reply.known_pin = pin
 
     def _on_change(self, news: events.ComplaintNews) -> None:
         if news.code_key == self.key:
@@ -169,5 +180,5 @@ class _TrackView:
         if not found.pin_ok:
             self.pin.error = 'PIN tidak cocok. Periksa kembali PIN yang Anda simpan.'
             return
-        self.pin_ok = True
+        self._pin_given(self.pin.value.strip())
         self.show(found.view)

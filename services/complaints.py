@@ -8,11 +8,10 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from models import (
     Agency,
@@ -33,7 +32,9 @@ from . import attachments, clock, codes, events, limits, rows, sla, writes
 from .errors import DomainError, NotFound, RateLimited, ValidationFailed
 from .ratelimit import wait_text
 from .settings import settings
-from .validation import ComplaintFields, check_complaint_fields, clean_text
+from .validation import ComplaintFields, check_complaint_fields
+
+REOPEN_DAYS = 7  # the reporter may reopen a resolved complaint within this many days (workflow's rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +68,15 @@ class PublicView:
     events: tuple[EventView, ...]
     photos: tuple[str, ...]
     content_visible: bool = True
+    rating: int | None = None  # the reporter's rating of the resolution, once given
+    rating_comment: str | None = None
+    reopen_until: datetime | None = None  # a resolved complaint the reporter may still reopen, until then
 
     def for_viewer(self, *, pin_ok: bool) -> PublicView:
         if self.privacy != Privacy.RAHASIA or pin_ok:
             return self
         return replace(self, title=None, description=None, district_name=None, village=None, events=(), photos=(),
-                       content_visible=False)
+                       content_visible=False, rating_comment=None)
 
     def clock(self, kind: ClockKind) -> sla.ClockView | None:
         """The newest clock of ``kind`` (a reopened complaint has more than one resolution clock)."""
@@ -191,7 +195,7 @@ async def submit(*, category_id: int | None, description: str, title: str | None
     district = (await _districts_by_id()).get(district_id) if district_id is not None else None
     if district is None and (web or district_id is not None):
         errors['district'] = 'Pilih kecamatan lokasi masalah.'
-    photos = await _check_photos(photo_tokens, errors)
+    photos = await check_photos(photo_tokens, errors)
     if errors:
         raise ValidationFailed(errors)
     assert category is not None
@@ -252,7 +256,9 @@ async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, cate
     return complaint, clocks, event
 
 
-async def _check_photos(tokens: Sequence[str], errors: dict[str, str]) -> dict[str, attachments.StoredImage]:
+async def check_photos(tokens: Sequence[str], errors: dict[str, str]) -> dict[str, attachments.StoredImage]:
+    """The uploaded photos behind ``tokens`` (at most ``max_photos``), by content hash; a problem goes into
+    ``errors['photos']``."""
     photos: dict[str, attachments.StoredImage] = {}
     if len(tokens) > settings.max_photos:
         errors['photos'] = f'Maksimal {settings.max_photos} foto.'
@@ -319,6 +325,10 @@ async def public_view_by_key(key: str | None, *, complaint_id: int | None = None
     for sha, event_id in photos:
         if event_id is not None:
             by_event.setdefault(event_id, []).append(sha)
+    resolutions = [c for c in clocks if c.kind == ClockKind.RESOLUTION]
+    reopen_until = None
+    if complaint.status == Status.SELESAI and len(resolutions) == 1 and resolutions[0].stopped_at is not None:
+        reopen_until = resolutions[0].stopped_at + timedelta(days=REOPEN_DAYS)
     return PublicView(
         code=complaint.code, code_key=complaint.code_key, status=complaint.status, privacy=complaint.privacy,
         category_code=complaint.category.code, category_name=complaint.category.name,
@@ -327,7 +337,8 @@ async def public_view_by_key(key: str | None, *, complaint_id: int | None = None
         village=complaint.village, reported_at=complaint.reported_at,
         clocks=tuple(sla.ClockView.of(c) for c in clocks),
         events=tuple(_event_view(e, by_event.get(e.id, ())) for e in timeline),
-        photos=tuple(sha for sha, event_id in photos if event_id is None))
+        photos=tuple(sha for sha, event_id in photos if event_id is None), rating=complaint.rating,
+        rating_comment=complaint.rating_comment, reopen_until=reopen_until)
 
 
 class PinLimited(RateLimited):
@@ -364,31 +375,32 @@ async def look_up(*, code: str, pin: str | None = None, client_address: str | No
     return Lookup(view=view.for_viewer(pin_ok=pin_ok), pin_ok=pin_ok, pin_wrong=pin_wrong)
 
 
+async def prove_reporter(*, code_key: str, pin: str, client_address: str | None) -> None:
+    """Check that whoever acts holds the complaint's PIN, counted and throttled as a tracking lookup with a
+    PIN is (the attempt is counted before the check and given back when right). Raises PinLimited,
+    RateLimited, NotFound or DomainError (a wrong PIN)."""
+    if client_address is not None and (wait := limits.failed_lookups.reserve(client_address)):
+        raise RateLimited(f'Terlalu banyak percobaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
+    if not (pin or '').strip():
+        _refund(client_address)
+        raise DomainError('Masukkan PIN aduan ini.')
+    if wait := limits.failed_pins.reserve(code_key):
+        _refund(client_address)
+        raise PinLimited('Terlalu banyak PIN salah untuk aduan ini. Demi keamanan, PIN dapat dicoba lagi dalam '
+                         f'{wait_text(wait)}.', wait)
+    pin_hash = await Complaint.filter(code_key=code_key).first().values_list('pin_hash', flat=True)
+    if pin_hash is None:
+        limits.failed_pins.refund(code_key)
+        raise NotFound('Aduan tidak ditemukan.')
+    if not codes.check_pin(pin, code_key, str(pin_hash)):
+        raise DomainError('PIN tidak cocok. Periksa kembali PIN yang Anda simpan.')
+    limits.failed_pins.refund(code_key)
+    _refund(client_address)
+
+
 def _refund(client_address: str | None) -> None:
     if client_address is not None:
         limits.failed_lookups.refund(client_address)
-
-
-async def add_public_update(*, code_key: str, message: str, actor: str, status: Status | None = None,
-                            kind: EventKind = EventKind.FOLLOW_UP) -> PublicView:
-    """Record a public timeline event (and optionally the state it moved to) and emit ``updated``.
-
-    The admin workflow wraps this with its permission and transition checks.
-    """
-    complaint = await Complaint.get_or_none(code_key=code_key)
-    if complaint is None:
-        raise NotFound('Aduan tidak ditemukan.')
-    message = clean_text(message)
-    if not message:
-        raise DomainError('Pesan tidak boleh kosong.')
-    async with in_transaction():
-        await TimelineEvent.create(complaint=complaint, kind=kind, status=status, is_public=True, message=message,
-                                   actor=actor, created_at=clock.now())
-        updates = {'version': complaint.version + 1, 'updated_at': clock.now()}
-        if status is not None:
-            updates['status'] = status
-        await Complaint.filter(id=complaint.id).update(**updates)
-    return await publish_change(complaint.id)
 
 
 async def publish_change(complaint_id: int) -> PublicView:

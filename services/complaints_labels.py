@@ -62,6 +62,19 @@ CALENDAR_LABELS = {
     SlaCalendar.WORKING_HOURS: 'Jam kerja',
 }
 
+# What a countdown says in each state; components/sla_clock.js puts the time in {span} ({d} days and {h} hours when
+# over a day, else hh:mm:ss) and keeps no words of its own. Paused says nothing of time: the deadline moves on resume.
+COUNTDOWN_LABELS = {
+    'on_track': 'sisa {span}',
+    'at_risk': 'berisiko, sisa {span}',
+    'breached': 'lewat {span}',
+    'paused': 'dijeda',
+    'met': 'tepat waktu',
+    'late': 'terlambat',
+    'rejected': 'tidak dihitung',
+    'days': '{d} hari {h} jam',
+}
+
 EVENT_LABELS = {
     EventKind.SUBMITTED: 'Aduan diterima',
     EventKind.DISPATCHED: 'Didisposisikan',

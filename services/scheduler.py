@@ -1,6 +1,6 @@
-"""APScheduler in NiceGUI's event loop: it only calls the SLA engine and the hourly photo clean-up.
+"""APScheduler in NiceGUI's event loop: it only calls the SLA engine, the auto-close and the hourly photo clean-up.
 
-One job armed for the next due transition (re-armed after every complaint change), a periodic
+One job armed for the next due transition or closing (re-armed after every complaint change), a periodic
 sweep as a safety net, and a run at start-up so what came due while the server was down is
 recorded at once with its true time.
 """
@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from . import attachments, clock, events, sla_engine
+from . import attachments, clock, events, sla_engine, workflow
 from .settings import settings
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,9 @@ async def run_due() -> None:
     if not scheduler.running:  # shutting down: the database may already be closed
         return
     try:
-        await sla_engine.record_due_transitions(clock.now())
+        now = clock.now()
+        await sla_engine.record_due_transitions(now)
+        await workflow.close_due(now)
         await arm()
     except Exception:  # a failed sweep must not stop the schedule: the next one retries
         if scheduler.running:
@@ -46,7 +48,8 @@ async def delete_orphan_photos() -> None:
 async def arm() -> None:
     if not scheduler.running:
         return
-    moment = await sla_engine.next_due_at()
+    moments = [m for m in (await sla_engine.next_due_at(), await workflow.next_close_at()) if m is not None]
+    moment = min(moments, default=None)
     if moment is None:
         if scheduler.get_job(_NEXT):
             scheduler.remove_job(_NEXT)

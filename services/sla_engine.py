@@ -1,4 +1,5 @@
-"""Recording the SLA clocks' at-risk and breach transitions, once each, with their true times.
+"""Recording the SLA clocks' at-risk and breach transitions, once each, with their true times: the system's
+``sla_at_risk`` and ``sla_breach`` moves of the workflow map, which change no state.
 
 ``record_due_transitions(now)`` is the whole rule; the scheduler only calls it (at the next due
 moment, on a periodic sweep, and once at start-up), and tests call it with a moved clock.
@@ -15,6 +16,7 @@ from models import ClockKind, EventKind, SlaClock, TimelineEvent
 
 from . import complaints, notifications
 from .complaints_labels import CLOCK_LABELS
+from .workflow import Action, Party, may
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,8 @@ async def record_due_transitions(now: datetime) -> list[Transition]:
     recorded: list[Transition] = []
     running = SlaClock.filter(stopped_at=None, paused_at=None)
     for clock in await running.filter(at_risk_at=None, at_risk_due_at__lte=now).select_related('complaint'):
+        if not may(Party.SYSTEM, Action.SLA_AT_RISK, clock.complaint.status):  # the map's row says where
+            continue
         if await SlaClock.filter(id=clock.id, at_risk_at=None).update(at_risk_at=clock.at_risk_due_at):
             recorded.append(Transition(clock.id, clock.complaint_id, clock.kind, 'at_risk', clock.at_risk_due_at))
             await notifications.notify_agency(
@@ -43,6 +47,8 @@ async def record_due_transitions(now: datetime) -> list[Transition]:
                 message=f'{clock.complaint.code}: batas {CLOCK_LABELS[clock.kind].lower()} tinggal kurang dari '
                         'seperempat waktu.')
     for clock in await running.filter(breached_at=None, due_at__lte=now).select_related('complaint'):
+        if not may(Party.SYSTEM, Action.SLA_BREACH, clock.complaint.status):
+            continue
         async with in_transaction():
             changed = await SlaClock.filter(id=clock.id, breached_at=None).update(
                 breached_at=clock.due_at, breached_agency_id=clock.complaint.agency_id)

@@ -71,7 +71,11 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
     now = clock.now()
     clocks = await SlaClock.filter(complaint_id=complaint.id).order_by('id')
     timeline = await TimelineEvent.filter(complaint_id=complaint.id).order_by('created_at', 'id')
-    photos = await complaint.attachments.all().order_by('id').values_list('sha256', flat=True)
+    photos = await complaint.attachments.all().order_by('id').values_list('sha256', 'event_id')
+    by_event: dict[int, list[str]] = {}
+    for sha, event_id in photos:
+        if event_id is not None:  # a photo the reporter added later shows with its timeline entry
+            by_event.setdefault(event_id, []).append(sha)
     place = ', '.join(p for p in (complaint.address, complaint.village,
                                   f'Kec. {complaint.district.name}' if complaint.district else None) if p)
     return StaffDetail(
@@ -87,8 +91,10 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
         clocks=tuple(ClockRecord(sla.ClockView.of(c), sla.state(c, now), c.at_risk_at, c.breached_at)
                      for c in clocks),
         events=tuple((EventView(kind=e.kind, status=e.status, message='' if hidden else e.message, actor=e.actor,
-                                created_at=e.created_at), e.is_public) for e in timeline),
-        photos=() if hidden else tuple(photos), actions=tuple(allowed_actions(actor, complaint.status)))
+                                created_at=e.created_at, photos=() if hidden else tuple(by_event.get(e.id, ()))),
+                      e.is_public) for e in timeline),
+        photos=() if hidden else tuple(sha for sha, event_id in photos if event_id is None),
+        actions=tuple(allowed_actions(actor, complaint.status)))
 
 
 async def contact(actor: Actor, code_key: str) -> Contact:

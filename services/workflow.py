@@ -1,18 +1,27 @@
-"""The admin transitions of a complaint: one allowed-transition map, one function per action.
+"""Every move of a complaint: one map of moves, and the one function through which each is applied.
 
-Every action checks the actor's role and OPD and the complaint's state, refuses with a
-DomainError (nothing changed) when not allowed, writes its timeline event and the clocks'
-changes in one transaction guarded by the complaint's version, then emits ``updated``.
+A move is a row of ``TRANSITIONS``: the states it may start from, the state it moves to, who may make
+it (a staff role, the reporter holding the code and PIN, or the system) and what it does to each of
+the two clocks. Staff moves enter through ``act``, the reporter's through ``reporter_act``, the
+system's through ``close_due`` (and the SLA engine's marks, which change no state); all of them are
+applied by ``_apply``, which checks the row, writes the state, the timeline event and the clocks'
+changes in one transaction guarded by the complaint's version, and publishes after the commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import (
+    OPEN_STATUSES,
     Agency,
+    Attachment,
     ClockKind,
     ClockOutcome,
     Complaint,
@@ -23,10 +32,10 @@ from models import (
     TimelineEvent,
 )
 
-from . import clock, complaints, sessions, sla
+from . import attachments, clock, complaints, sessions, sla
 from .actor import Actor
-from .errors import DomainError, NotFound
-from .validation import clean_text
+from .errors import DomainError, NotFound, ValidationFailed
+from .validation import DESCRIPTION_MAX, clean_text
 
 
 class Conflict(DomainError):
@@ -34,6 +43,9 @@ class Conflict(DomainError):
 
 
 class Action:
+    """The names of the moves."""
+
+    # staff
     DISPATCH = 'dispatch'
     REASSIGN = 'reassign'
     HAND_BACK = 'hand_back'
@@ -43,30 +55,101 @@ class Action:
     WAIT = 'wait'
     RESOLVE = 'resolve'
     NOTE = 'note'
+    # the reporter (code and PIN)
+    ADD_INFO = 'add_info'
+    RATE = 'rate'
+    REOPEN = 'reopen'
+    # the system
+    SLA_AT_RISK = 'sla_at_risk'
+    SLA_BREACH = 'sla_breach'
+    AUTO_CLOSE = 'auto_close'
 
 
-# action -> (states it may start from, state it moves to (None: stays), roles allowed)
+class Party(StrEnum):
+    """Who may make a move besides the staff roles."""
+
+    REPORTER = 'reporter'
+    SYSTEM = 'system'
+
+
+class Effect(StrEnum):
+    """What a move does to one clock."""
+
+    NONE = 'none'  # nothing: the clock is already stopped, or the move is not about time
+    RUNS = 'runs'  # keeps running
+    STOPS = 'stops'  # stops, met or late
+    REJECTED = 'rejected'  # stops, outside the compliance figures
+    PAUSES = 'pauses'  # pauses, when the category says so
+    RESUMES = 'resumes'  # resumes if paused, the paused time added to its deadlines
+    NEW = 'new'  # a new clock from now; the old one stays on record
+    MARKS_AT_RISK = 'marks_at_risk'  # its at-risk moment is recorded (once)
+    MARKS_BREACH = 'marks_breach'  # its breach is recorded (once), with the OPD holding it
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    action: str
+    sources: frozenset[Status]
+    target: Status | None  # None: the complaint stays in its state
+    who: frozenset[str]  # Role and Party values
+    first_response: Effect
+    resolution: Effect
+
+
 _OPD = frozenset({Role.SUPERVISOR, Role.OPD_ADMIN})
-TRANSITIONS: dict[str, tuple[frozenset[Status], Status | None, frozenset[Role]]] = {
-    Action.DISPATCH: (frozenset({Status.BARU}), Status.DIDISPOSISIKAN, frozenset({Role.SUPERVISOR})),
-    Action.REASSIGN: (frozenset({Status.DIDISPOSISIKAN}), Status.DIDISPOSISIKAN, frozenset({Role.SUPERVISOR})),
-    Action.HAND_BACK: (frozenset({Status.DIDISPOSISIKAN}), Status.BARU, _OPD),
-    Action.REJECT: (frozenset({Status.BARU, Status.DIDISPOSISIKAN}), Status.DITOLAK, frozenset({Role.SUPERVISOR})),
-    Action.RESPOND: (frozenset({Status.DIDISPOSISIKAN}), Status.DIRESPONS, _OPD),
-    Action.FOLLOW_UP: (frozenset({Status.DIRESPONS, Status.MENUNGGU_PELAPOR, Status.DITINDAKLANJUTI}),
-                       Status.DITINDAKLANJUTI, _OPD),
-    Action.WAIT: (frozenset({Status.DIRESPONS, Status.DITINDAKLANJUTI}), Status.MENUNGGU_PELAPOR, _OPD),
-    Action.RESOLVE: (frozenset({Status.DIRESPONS, Status.DITINDAKLANJUTI}), Status.SELESAI, _OPD),
-    Action.NOTE: (frozenset(Status), None, _OPD),
-}
+_SUPERVISOR = frozenset({Role.SUPERVISOR})
+_REPORTER = frozenset({Party.REPORTER})
+_SYSTEM = frozenset({Party.SYSTEM})
+_ANY = frozenset(Status)
+_E = Effect
+
+# One row per (move, sources): a move may appear twice when its target depends on the state it starts from.
+TRANSITIONS: tuple[Move, ...] = (
+    Move(Action.DISPATCH, frozenset({Status.BARU}), Status.DIDISPOSISIKAN, _SUPERVISOR, _E.RUNS, _E.RUNS),
+    Move(Action.REASSIGN, frozenset({Status.DIDISPOSISIKAN}), Status.DIDISPOSISIKAN, _SUPERVISOR, _E.RUNS, _E.RUNS),
+    Move(Action.HAND_BACK, frozenset({Status.DIDISPOSISIKAN}), Status.BARU, _OPD, _E.RUNS, _E.RUNS),
+    Move(Action.REJECT, frozenset({Status.BARU, Status.DIDISPOSISIKAN}), Status.DITOLAK, _SUPERVISOR,
+         _E.REJECTED, _E.REJECTED),
+    Move(Action.RESPOND, frozenset({Status.DIDISPOSISIKAN}), Status.DIRESPONS, _OPD, _E.STOPS, _E.RUNS),
+    Move(Action.FOLLOW_UP, frozenset({Status.DIRESPONS, Status.MENUNGGU_PELAPOR, Status.DITINDAKLANJUTI}),
+         Status.DITINDAKLANJUTI, _OPD, _E.NONE, _E.RESUMES),
+    Move(Action.WAIT, frozenset({Status.DIRESPONS, Status.DITINDAKLANJUTI}), Status.MENUNGGU_PELAPOR, _OPD,
+         _E.NONE, _E.PAUSES),
+    Move(Action.RESOLVE, frozenset({Status.DIRESPONS, Status.DITINDAKLANJUTI}), Status.SELESAI, _OPD,
+         _E.NONE, _E.STOPS),
+    Move(Action.NOTE, _ANY, None, _OPD, _E.NONE, _E.NONE),
+    Move(Action.ADD_INFO, frozenset({Status.MENUNGGU_PELAPOR}), Status.DITINDAKLANJUTI, _REPORTER,
+         _E.NONE, _E.RESUMES),
+    Move(Action.ADD_INFO, OPEN_STATUSES - {Status.MENUNGGU_PELAPOR}, None, _REPORTER, _E.NONE, _E.NONE),
+    Move(Action.RATE, frozenset({Status.SELESAI, Status.DITUTUP}), None, _REPORTER, _E.NONE, _E.NONE),
+    Move(Action.REOPEN, frozenset({Status.SELESAI}), Status.DITINDAKLANJUTI, _REPORTER, _E.NONE, _E.NEW),
+    Move(Action.SLA_AT_RISK, OPEN_STATUSES, None, _SYSTEM, _E.MARKS_AT_RISK, _E.MARKS_AT_RISK),
+    Move(Action.SLA_BREACH, OPEN_STATUSES, None, _SYSTEM, _E.MARKS_BREACH, _E.MARKS_BREACH),
+    Move(Action.AUTO_CLOSE, frozenset({Status.SELESAI}), Status.DITUTUP, _SYSTEM, _E.NONE, _E.NONE),
+)
+
+STAFF_ACTIONS = tuple(dict.fromkeys(m.action for m in TRANSITIONS if m.who & set(Role)))
+REOPEN_DAYS = complaints.REOPEN_DAYS
+CLOSE_AFTER = timedelta(days=7)  # a resolved complaint closes by itself 7 x 24 hours after its resolution
+MAX_COMMENT = 1000
 
 _REFUSED_STATE = 'Tindakan ini tidak dapat dilakukan pada aduan berstatus "{}".'
 _REFUSED_ROLE = 'Anda tidak berwenang melakukan tindakan ini.'
 
 
+def move_for(action: str, status: Status) -> Move | None:
+    """The row of ``action`` that starts from ``status``, or None when the move is not allowed there."""
+    return next((m for m in TRANSITIONS if m.action == action and status in m.sources), None)
+
+
+def may(who: str, action: str, status: Status) -> bool:
+    move = move_for(action, status)
+    return move is not None and who in move.who
+
+
 def allowed_actions(actor: Actor, status: Status) -> list[str]:
-    """The actions ``actor`` may take on a complaint in ``status`` (for showing buttons)."""
-    return [a for a, (sources, _, roles) in TRANSITIONS.items() if status in sources and actor.role in roles]
+    """The staff moves ``actor`` may make on a complaint in ``status`` (for showing buttons)."""
+    return [a for a in STAFF_ACTIONS if may(actor.role, a, status)]
 
 
 async def load_for(actor: Actor, code_key: str) -> Complaint:
@@ -87,86 +170,38 @@ def rahasia_hidden(actor: Actor) -> bool:
     return actor.role not in (Role.SUPERVISOR, Role.OPD_ADMIN)
 
 
+# --- staff ---------------------------------------------------------------------------------------------------
+
+
 async def act(actor: Actor, *, code_key: str, action: str, expected_version: int, message: str = '',
               agency_id: int | None = None) -> complaints.PublicView:
-    """Apply ``action`` to the complaint; see the module docstring for what is checked and written.
+    """Apply the staff move ``action``; see the module docstring for what is checked and written.
 
     ``message`` is the public text (response, update, summary, rejection reason) or, for a note,
     a hand-back, a dispatch and a reassignment, the internal text (optional for the last two);
-    ``agency_id`` is the target of dispatch and reassign.
+    ``agency_id`` is the target of dispatch and reassign. Raises DomainError (nothing changed),
+    NotFound outside the actor's OPD, Conflict when the complaint changed since ``expected_version``.
     """
-    if action not in TRANSITIONS:
+    if action not in STAFF_ACTIONS:
         raise DomainError('Tindakan tidak dikenal.')
-    sources, target, roles = TRANSITIONS[action]
     actor = await sessions.verify(actor)  # who acts now: a page may have been loaded before a sign-out or a move
     complaint = await load_for(actor, code_key)
-    if actor.role not in roles:
+    move = move_for(action, complaint.status)
+    if not any(actor.role in m.who for m in TRANSITIONS if m.action == action):
         raise DomainError(_REFUSED_ROLE)
-    if complaint.status not in sources:
+    if move is None:
         raise DomainError(_REFUSED_STATE.format(complaint.status.value))
     message = clean_text(message)
     agency = await _target_agency(action, complaint, agency_id)
     if not message and action not in (Action.DISPATCH, Action.REASSIGN):
         raise DomainError('Tuliskan pesannya terlebih dahulu.')
     now = clock.now()
-    async with in_transaction():
-        updates: dict[str, object] = {'version': expected_version + 1, 'updated_by': actor.name,
-                                      'updated_at': now}
-        if target is not None:
-            updates['status'] = target
-        if action in (Action.DISPATCH, Action.REASSIGN):
-            updates['agency_id'] = agency.id if agency else None
-        elif action == Action.HAND_BACK:
-            updates['agency_id'] = None
-        changed = await Complaint.filter(id=complaint.id, version=expected_version).update(**updates)
-        if not changed:
-            latest = await Complaint.get(id=complaint.id).values_list('updated_by', flat=True)
-            raise Conflict(f'Aduan ini baru saja diubah oleh {latest or "petugas lain"}. Muat ulang untuk melihat '
-                           'perubahannya. Tulisan Anda tidak hilang.')
-        await _write_events(actor, complaint, action, target=target, message=message, agency=agency, now=now)
-        await _move_clocks(complaint, action, now)
-        await sla.refresh_deadlines(complaint.id)
-    return await complaints.publish_change(complaint.id)
-
-
-REOPEN_DAYS = 7
-
-
-async def reopen(*, code_key: str, reason: str) -> complaints.PublicView:
-    """The reporter reopens a resolved complaint: once, within 7 days of its resolution, with a reason.
-
-    The complaint goes back to follow-up and gets a new resolution clock with its category's window,
-    counted from now; the earlier clock stays on record with its outcome. Whoever calls this has
-    already proved to be the reporter (code and PIN); this checks only the complaint's state.
-    """
-    complaint = await Complaint.get_or_none(code_key=code_key).select_related('category')
-    if complaint is None:
-        raise NotFound('Aduan tidak ditemukan.')
-    reason = clean_text(reason)
-    if not reason:
-        raise DomainError('Tuliskan alasan Anda membuka kembali aduan ini.')
-    if complaint.status != Status.SELESAI:
-        raise DomainError('Hanya aduan yang sudah selesai yang dapat dibuka kembali.')
-    resolution_clocks = await SlaClock.filter(complaint_id=complaint.id, kind=ClockKind.RESOLUTION).order_by(
-        '-started_at')
-    if len(resolution_clocks) > 1:
-        raise DomainError('Aduan ini sudah pernah dibuka kembali. Silakan kirim aduan baru bila masalahnya belum '
-                          'tuntas.')
-    now = clock.now()
-    resolved_at = resolution_clocks[0].stopped_at if resolution_clocks else None
-    if resolved_at is not None and now - resolved_at > timedelta(days=REOPEN_DAYS):
-        raise DomainError(f'Aduan hanya dapat dibuka kembali dalam {REOPEN_DAYS} hari setelah selesai.')
-    async with in_transaction():
-        changed = await Complaint.filter(id=complaint.id, version=complaint.version).update(
-            status=Status.DITINDAKLANJUTI, version=complaint.version + 1, updated_by='Pelapor', updated_at=now)
-        if not changed:
-            raise Conflict('Aduan ini baru saja diubah. Silakan coba lagi.')
-        await TimelineEvent.create(complaint_id=complaint.id, kind=EventKind.REOPENED, status=Status.DITINDAKLANJUTI,
-                                   is_public=True, message=f'Pelapor membuka kembali aduan: {reason}',
-                                   actor='Pelapor', created_at=now)
-        fresh = sla.new_clock(complaint.category, ClockKind.RESOLUTION, now, complaint_id=complaint.id)
-        await fresh.save()
-        await sla.refresh_deadlines(complaint.id)
+    change = _Change(by=actor.name, shown_as=actor.shown_name, events=_staff_events(action, message, agency))
+    if action in (Action.DISPATCH, Action.REASSIGN):
+        change.updates['agency_id'] = agency.id if agency else None
+    elif action == Action.HAND_BACK:
+        change.updates['agency_id'] = None
+    await _apply(complaint, move, change, expected_version=expected_version, now=now)
     return await complaints.publish_change(complaint.id)
 
 
@@ -188,52 +223,234 @@ _PUBLIC_KIND = {
 }
 
 
-async def _write_events(actor: Actor, complaint: Complaint, action: str, *, target: Status | None, message: str,
-                        agency: Agency | None, now: datetime) -> None:
-    def event(kind: EventKind, text: str, *, public: bool) -> TimelineEvent:
-        return TimelineEvent(complaint_id=complaint.id, kind=kind, status=target, is_public=public, message=text,
-                             actor=actor.shown_name, created_at=now)
-
+def _staff_events(action: str, message: str, agency: Agency | None) -> list[_Event]:
     if action in (Action.DISPATCH, Action.REASSIGN):
         assert agency is not None
-        rows = [event(_PUBLIC_KIND[action], f'Diteruskan ke {agency.name}.', public=True)]
+        rows = [_Event(_PUBLIC_KIND[action], f'Diteruskan ke {agency.name}.')]
         if message:
             # What Diskominfo types with a dispatch is an instruction to the OPD ("cek lokasi dekat SD 2",
             # "koordinasikan dengan Dishub"), not an answer to the citizen: kept beside the public line as an
             # internal note, like a hand-back's reason. The citizen still reads where the complaint went.
-            rows.append(event(EventKind.NOTE, f'Pesan disposisi: {message}', public=False))
-    elif action == Action.HAND_BACK:
-        rows = [event(EventKind.HANDED_BACK, 'Aduan dikembalikan ke Diskominfo untuk diteruskan ke instansi yang '
-                                             'berwenang.', public=True),
-                event(EventKind.NOTE, f'Bukan kewenangan: {message}', public=False)]
-    elif action == Action.NOTE:
-        rows = [event(EventKind.NOTE, message, public=False)]
+            rows.append(_Event(EventKind.NOTE, f'Pesan disposisi: {message}', public=False))
+        return rows
+    if action == Action.HAND_BACK:
+        return [_Event(EventKind.HANDED_BACK, 'Aduan dikembalikan ke Diskominfo untuk diteruskan ke instansi yang '
+                                              'berwenang.'),
+                _Event(EventKind.NOTE, f'Bukan kewenangan: {message}', public=False)]
+    if action == Action.NOTE:
+        return [_Event(EventKind.NOTE, message, public=False)]
+    return [_Event(_PUBLIC_KIND[action], message)]
+
+
+# --- the reporter --------------------------------------------------------------------------------------------
+
+REPORTER = 'Pelapor'
+
+
+async def reporter_act(*, code_key: str, pin: str, action: str, request_key: str, message: str = '',
+                       photo_tokens: Sequence[str] = (), rating: int | None = None,
+                       client_address: str | None = None) -> complaints.PublicView:
+    """Apply the reporter's move ``action`` (add information, rate, reopen), proved by the code and PIN.
+
+    The PIN is checked (and wrong ones throttled) as a tracking lookup is. ``request_key`` is the key
+    the reporter's form was built with: a double tap or a resend after a reconnect finds the move it
+    already made and returns the complaint as it is, instead of making it twice. Raises RateLimited,
+    DomainError (nothing changed) or ValidationFailed (per-field messages; what was typed stays).
+    """
+    if action not in (Action.ADD_INFO, Action.RATE, Action.REOPEN):
+        raise DomainError('Tindakan tidak dikenal.')
+    request_key = (request_key or '').strip()
+    if not 16 <= len(request_key) <= 64:
+        raise DomainError('Formulir ini sudah kedaluwarsa. Muat ulang halaman, lalu coba lagi.')
+    await complaints.prove_reporter(code_key=code_key, pin=pin, client_address=client_address)
+    complaint = await Complaint.get_or_none(code_key=code_key).select_related('category', 'agency')
+    if complaint is None:
+        raise NotFound('Aduan tidak ditemukan.')
+    if await TimelineEvent.exists(request_key=request_key, complaint_id=complaint.id):
+        return await complaints.public_view(complaint.id)  # already done: a double tap or a resend
+    move = move_for(action, complaint.status)
+    if move is None:
+        raise DomainError(_reporter_refusal(action, complaint))
+    now = clock.now()
+    change = await _reporter_change(action, complaint, message=message, photo_tokens=photo_tokens, rating=rating,
+                                    now=now)
+    change.request_key = request_key
+    try:
+        await _apply(complaint, move, change, expected_version=complaint.version, now=now)
+    except (IntegrityError, Conflict):
+        # The same request arrived twice at once (the first one wrote the key), or someone else changed it
+        if await TimelineEvent.exists(request_key=request_key, complaint_id=complaint.id):
+            return await complaints.public_view(complaint.id)
+        raise Conflict('Aduan ini baru saja diubah oleh petugas. Silakan coba lagi; tulisan Anda tidak hilang.')\
+            from None
+    return await complaints.publish_change(complaint.id)
+
+
+def _reporter_refusal(action: str, complaint: Complaint) -> str:
+    if action == Action.ADD_INFO:
+        return 'Informasi tambahan hanya dapat dikirim selama aduan masih diproses.'
+    if action == Action.RATE:
+        return 'Penilaian dapat diberikan setelah aduan selesai ditangani.'
+    return 'Hanya aduan yang sudah selesai yang dapat dibuka kembali.'
+
+
+async def _reporter_change(action: str, complaint: Complaint, *, message: str, photo_tokens: Sequence[str],
+                           rating: int | None, now: datetime) -> _Change:
+    message = clean_text(message)
+    change = _Change(by=REPORTER, shown_as=REPORTER)
+    if action == Action.ADD_INFO:
+        change.events.append(await _added_info(message, photo_tokens))
+    elif action == Action.RATE:
+        change.events.append(_rating(complaint, rating, message))
+        change.updates.update(rating=rating, rating_comment=message or None, rated_at=now)
     else:
-        rows = [event(_PUBLIC_KIND[action], message, public=True)]
-    await TimelineEvent.bulk_create(rows)
+        change.events.append(await _reopening(complaint, message, now))
+    return change
 
 
-async def _move_clocks(complaint: Complaint, action: str, now: datetime) -> None:
-    """The DESIGN's clock x transition table."""
-    running = SlaClock.filter(complaint_id=complaint.id, stopped_at=None)
-    if action == Action.REJECT:
-        await running.update(stopped_at=now, outcome=ClockOutcome.REJECTED, paused_at=None)
-    elif action == Action.RESPOND:
-        await _stop(await running.filter(kind=ClockKind.FIRST_RESPONSE), now)
-    elif action == Action.RESOLVE:
-        await _stop(await running.filter(kind=ClockKind.RESOLUTION), now)
-    elif action == Action.WAIT and complaint.category.pause_when_waiting:
-        await running.filter(kind=ClockKind.RESOLUTION, paused_at=None).update(paused_at=now)
-    elif action == Action.FOLLOW_UP:
-        for paused in await running.filter(kind=ClockKind.RESOLUTION, paused_at__not_isnull=True):
-            await _resume(paused, complaint.category.calendar, now)
+async def _added_info(message: str, photo_tokens: Sequence[str]) -> _Event:
+    errors: dict[str, str] = {}
+    if not message and not photo_tokens:
+        errors['message'] = 'Tuliskan informasi tambahan atau lampirkan foto.'
+    elif len(message) > DESCRIPTION_MAX:
+        errors['message'] = f'Informasi tambahan paling banyak {DESCRIPTION_MAX} karakter.'
+    photos = await complaints.check_photos(photo_tokens, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return _Event(EventKind.INFO_ADDED, f'Informasi tambahan dari pelapor: {message or "(foto)"}',
+                  photos=list(photos.values()))
+
+
+def _rating(complaint: Complaint, rating: int | None, comment: str) -> _Event:
+    if complaint.rating is not None:
+        raise DomainError('Anda sudah memberi penilaian untuk aduan ini. Terima kasih.')
+    if rating not in range(1, 6):
+        raise ValidationFailed({'rating': 'Pilih nilai 1 sampai 5 bintang.'})
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed({'message': f'Komentar paling banyak {MAX_COMMENT} karakter.'})
+    return _Event(EventKind.RATED, f'Pelapor memberi nilai {rating} dari 5.' + (f' "{comment}"' if comment else ''))
+
+
+async def _reopening(complaint: Complaint, reason: str, now: datetime) -> _Event:
+    if not reason:
+        raise ValidationFailed({'message': 'Tuliskan alasan Anda membuka kembali aduan ini.'})
+    if len(reason) > MAX_COMMENT:
+        raise ValidationFailed({'message': f'Alasan paling banyak {MAX_COMMENT} karakter.'})
+    resolutions = await SlaClock.filter(complaint_id=complaint.id, kind=ClockKind.RESOLUTION).order_by('-started_at')
+    if len(resolutions) > 1:
+        raise DomainError('Aduan ini sudah pernah dibuka kembali. Silakan kirim aduan baru bila masalahnya belum '
+                          'tuntas.')
+    resolved_at = resolutions[0].stopped_at if resolutions else None
+    if resolved_at is not None and now - resolved_at > timedelta(days=REOPEN_DAYS):
+        raise DomainError(f'Aduan hanya dapat dibuka kembali dalam {REOPEN_DAYS} hari setelah selesai.')
+    return _Event(EventKind.REOPENED, f'Pelapor membuka kembali aduan: {reason}')
+
+
+# --- the system ----------------------------------------------------------------------------------------------
+
+SYSTEM = 'Sistem'
+
+
+async def close_due(now: datetime) -> list[int]:
+    """Close every resolved complaint whose 7 x 24 hours since its resolution have passed by ``now``, each at
+    its true moment, as the system's move; returns the ids closed. The scheduler calls this at the armed
+    moment, on its sweep and at start-up; two racing sweeps close each once (the version guard)."""
+    closed = []
+    for complaint in await Complaint.filter(status=Status.SELESAI, close_due_at__lte=now).select_related(
+            'category', 'agency'):
+        move = move_for(Action.AUTO_CLOSE, complaint.status)
+        assert move is not None and complaint.close_due_at is not None
+        at = complaint.close_due_at
+        change = _Change(by=SYSTEM, shown_as=SYSTEM, events=[_Event(
+            EventKind.CLOSED, f'Aduan ditutup otomatis {CLOSE_AFTER.days} x 24 jam setelah selesai.')])
+        try:
+            await _apply(complaint, move, change, expected_version=complaint.version, now=at)
+        except Conflict:
+            continue  # another sweep closed it, or the reporter reopened it at this moment
+        closed.append(complaint.id)
+        await complaints.publish_change(complaint.id)
+    return closed
+
+
+async def next_close_at() -> datetime | None:
+    """The earliest moment a resolved complaint closes by itself."""
+    return await Complaint.filter(status=Status.SELESAI, close_due_at__not_isnull=True).order_by(
+        'close_due_at').first().values_list('close_due_at', flat=True)
+
+
+# --- applying a move -----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Event:
+    kind: EventKind
+    message: str
+    public: bool = True
+    photos: list[attachments.StoredImage] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Change:
+    by: str  # who, for the conflict message ("changed by ...")
+    shown_as: str  # who, as the timeline shows it
+    events: list[_Event] = field(default_factory=list)
+    updates: dict[str, object] = field(default_factory=dict)
+    request_key: str | None = None
+
+
+async def _apply(complaint: Complaint, move: Move, change: _Change, *, expected_version: int,
+                 now: datetime) -> None:
+    """Write one move in one transaction: the state (if the complaint is still at ``expected_version``), its
+    timeline events with their photos, and its clocks' changes from the row's effects."""
+    updates: dict[str, object] = {'version': expected_version + 1, 'updated_by': change.by, 'updated_at': now,
+                                  **change.updates}
+    if move.target is not None:
+        updates['status'] = move.target
+        # a resolved complaint closes by itself a week later unless reopened; any other state has no such moment
+        updates['close_due_at'] = now + CLOSE_AFTER if move.target == Status.SELESAI else None
+    async with in_transaction():
+        changed = await Complaint.filter(id=complaint.id, version=expected_version).update(**updates)
+        if not changed:
+            latest = await Complaint.get(id=complaint.id).values_list('updated_by', flat=True)
+            raise Conflict(f'Aduan ini baru saja diubah oleh {latest or "petugas lain"}. Muat ulang untuk melihat '
+                           'perubahannya. Tulisan Anda tidak hilang.')
+        for index, event in enumerate(change.events):
+            row = await TimelineEvent.create(
+                complaint_id=complaint.id, kind=event.kind, status=move.target, is_public=event.public,
+                message=event.message, actor=change.shown_as, created_at=now,
+                request_key=change.request_key if index == 0 else None)
+            if event.photos:
+                await Attachment.bulk_create([
+                    Attachment(complaint_id=complaint.id, event_id=row.id, sha256=p.sha256,
+                               content_type='image/jpeg', size=p.size, width=p.width, height=p.height)
+                    for p in event.photos])
+        await _move_clocks(complaint, move, now)
+        await sla.refresh_deadlines(complaint.id)
+
+
+async def _move_clocks(complaint: Complaint, move: Move, now: datetime) -> None:
+    """Carry out the row's effect on each clock (the SLA engine records the marks itself)."""
+    for kind, effect in ((ClockKind.FIRST_RESPONSE, move.first_response), (ClockKind.RESOLUTION, move.resolution)):
+        running = SlaClock.filter(complaint_id=complaint.id, kind=kind, stopped_at=None)
+        if effect == Effect.REJECTED:
+            await running.update(stopped_at=now, outcome=ClockOutcome.REJECTED, paused_at=None)
+        elif effect == Effect.STOPS:
+            await _stop(await running, now)
+        elif effect == Effect.PAUSES and complaint.category.pause_when_waiting:
+            await running.filter(paused_at=None).update(paused_at=now)
+        elif effect == Effect.RESUMES:
+            for paused in await running.filter(paused_at__not_isnull=True):
+                await _resume(paused, complaint.category.calendar, now)
+        elif effect == Effect.NEW:
+            await sla.new_clock(complaint.category, kind, now, complaint_id=complaint.id).save()
 
 
 async def _stop(clocks: list[SlaClock], now: datetime) -> None:
     for sla_clock in clocks:
         sla_clock.stopped_at = now
         sla_clock.outcome = ClockOutcome.MET if now <= sla_clock.due_at else ClockOutcome.LATE
-        await sla_clock.save(update_fields=['stopped_at', 'outcome'])
+        sla_clock.paused_at = None
+        await sla_clock.save(update_fields=['stopped_at', 'outcome', 'paused_at'])
 
 
 async def _resume(sla_clock: SlaClock, calendar: sla.SlaCalendar, now: datetime) -> None:

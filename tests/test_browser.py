@@ -20,8 +20,8 @@ from nicegui.testing import Screen
 from selenium.webdriver.common.by import By
 
 from services import complaints
-from services.complaints import Status
-from tests import factories
+from services.workflow import Action
+from tests import factories, lifecycle
 from tests.browser import pick, type_into, wait_until_gone
 
 CODE = re.compile(r'^WSB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$')  # Crockford base32
@@ -96,9 +96,8 @@ def test_tracking_page_shows_an_officers_update_without_reload(screen: Screen):
     screen.should_contain('Sampah menumpuk di pasar Kertek')
     screen.selenium.execute_script('window.laporNotReloaded = true')
 
-    _on_server(complaints.add_public_update(
-        code_key=complaints.code_key_of(submitted.code), message='Petugas sudah meninjau lokasi hari ini.',
-        actor='Dinas Pekerjaan Umum', status=Status.DIRESPONS))
+    _on_server(lifecycle.step(complaints.code_key_of(submitted.code), Action.RESPOND,
+                              message='Petugas sudah meninjau lokasi hari ini.'))
     sent = time.monotonic()
 
     with screen.implicitly_wait(2):

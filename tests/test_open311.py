@@ -12,8 +12,8 @@ from api import open311
 from models import Category, Role
 from services import admin_settings, apikeys, attachments, clock, complaints
 from services.complaints import Channel, Privacy, Status
-from services.workflow import Actor
-from tests import factories
+from services.workflow import Action, Actor
+from tests import factories, lifecycle
 
 API = '/open311/v2'
 DESCRIPTION = 'Jalan di depan Pasar Induk Wonosobo berlubang dalam, sudah dua motor jatuh minggu ini.'
@@ -269,10 +269,14 @@ async def test_lainnya_request_waits_with_no_agency_responsible(user: User):
     assert item['status'] == 'open' and item['agency_responsible'] is None
 
 
+async def _resolve(code_key: str) -> None:
+    await lifecycle.step(code_key, Action.RESPOND)
+    await lifecycle.step(code_key, Action.RESOLVE)
+
+
 async def test_resolved_request_is_closed(user: User):
     result = await factories.submit()
-    await complaints.add_public_update(code_key=result.view.code_key, message='Lubang sudah ditambal.',
-                                       actor='DPUPR', status=Status.SELESAI)
+    await _resolve(result.view.code_key)
     item = await _get_one(user, result.code)
     assert item['status'] == 'closed'
     assert item['status_notes']
@@ -340,8 +344,7 @@ async def test_requests_are_filtered_by_open_or_closed(user: User):
     raw = await _new_key()
     still_open = await _post(user, _request_fields(raw))
     resolved = await factories.submit()
-    await complaints.add_public_update(code_key=resolved.view.code_key, message='Sudah diperbaiki.', actor='DPUPR',
-                                       status=Status.SELESAI)
+    await _resolve(resolved.view.code_key)
     assert await _listed(user, status='open') == [still_open]
     assert await _listed(user, status='closed') == [resolved.code]
     assert sorted(await _listed(user, status='open,closed')) == sorted([still_open, resolved.code])
@@ -388,8 +391,7 @@ async def test_polled_request_shows_each_change_at_once(user: User):
     result = await factories.submit()
     assert (await _get_one(user, result.code))['status'] == 'open'
     assert (await _get_one(user, result.code))['status'] == 'open'
-    await complaints.add_public_update(code_key=result.view.code_key, message='Lubang sudah ditambal.',
-                                       actor='DPUPR', status=Status.SELESAI)
+    await _resolve(result.view.code_key)
     assert (await _get_one(user, result.code))['status'] == 'closed'
 
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from nicegui.testing import User
 
-from models import SlaClock
+from models import Complaint, SlaClock, Status
 from services import clock, events, scheduler
-from tests import factories
+from tests import factories, lifecycle
 
 
 async def test_app_records_a_breach_on_its_own_when_due(user: User):
@@ -48,3 +48,15 @@ async def test_a_change_while_the_job_is_being_armed_arms_it_again(user: User, m
             break
         await asyncio.sleep(0.02)
     assert seen[-1] >= last_change  # a run began after the last change, so its due moment was read
+
+
+async def test_the_running_app_closes_a_resolved_complaint_when_its_week_is_over(user: User):
+    clock.freeze(datetime.now(UTC) - timedelta(days=7, seconds=1))  # resolved a week and a second ago
+    result = await lifecycle.walk_to(Status.SELESAI)
+    clock.reset()
+    await user.open(f'/lacak/{result.code}')  # the app is running: its scheduler armed the closing
+    for _ in range(100):
+        if (await Complaint.get(code_key=result.view.code_key)).status == Status.DITUTUP:
+            break
+        await asyncio.sleep(0.05)
+    assert (await Complaint.get(code_key=result.view.code_key)).status == Status.DITUTUP

@@ -4,9 +4,10 @@ import pytest
 from nicegui.testing import User
 
 from services import limits
-from services.complaints import Privacy, Status, add_public_update
+from services.complaints import Privacy
 from services.complaints_labels import PRIVACY_LABELS
-from tests import factories
+from services.workflow import Action
+from tests import factories, lifecycle
 
 REPORTER = {'reporter_name': 'Siti Aminah', 'reporter_phone': '0812-3456-7890', 'reporter_email': 'siti@contoh.id'}
 
@@ -95,8 +96,7 @@ async def test_open_page_shows_a_public_update_without_reload(user: User):
     result = await factories.submit()
     await user.open(f'/lacak/{result.code}')
     await user.should_not_see('Tim sudah meninjau lokasi')
-    await add_public_update(code_key=result.view.code_key, message='Tim sudah meninjau lokasi dan akan menambal.',
-                            actor='DPUPR', status=Status.DIRESPONS)
+    await lifecycle.step(result.view.code_key, Action.RESPOND, message='Tim sudah meninjau lokasi dan akan menambal.')
     await user.should_see('Tim sudah meninjau lokasi', retries=10)
     await user.should_see('Sudah direspons')
 
@@ -105,7 +105,7 @@ async def test_other_complaints_updates_do_not_touch_the_page(user: User):
     mine = await factories.submit()
     other = await factories.submit()
     await user.open(f'/lacak/{mine.code}')
-    await add_public_update(code_key=other.view.code_key, message='Pesan untuk aduan lain.', actor='DPUPR')
+    await lifecycle.step(other.view.code_key, Action.RESPOND, message='Pesan untuk aduan lain.')
     await user.should_not_see('Pesan untuk aduan lain.')
 
 

@@ -1,15 +1,16 @@
 """The admin transitions: permission matrix, state machine, clocks, and the version check."""
 
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from models import Agency, Category, ClockOutcome, Complaint, Role, SlaCalendar, SlaClock, TimelineEvent
+from models import Agency, Category, ClockOutcome, Complaint, SlaCalendar, SlaClock, TimelineEvent
 from services import clock, complaints, sla_engine, staff_view, workflow
 from services.complaints import ClockKind, Status
-from services.errors import DomainError, NotFound
-from services.workflow import Action, Actor, Conflict
-from tests import factories
+from services.errors import DomainError, NotFound, ValidationFailed
+from services.workflow import Action, Conflict
+from tests import factories, lifecycle
 
 pytestmark = pytest.mark.usefixtures('database')
 T0 = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday 09:00 WIB
@@ -19,38 +20,11 @@ async def _agency_id(code: str) -> int:
     return (await Agency.get(code=code)).id
 
 
-async def actors() -> dict[str, Actor]:
-    dpupr, dinkes = await _agency_id('DPUPR'), await _agency_id('DINKES')
-    return {
-        'supervisor': Actor(1, 'admin', 'Admin Diskominfo', Role.SUPERVISOR),
-        'dpupr': Actor(2, 'dpupr', 'Admin DPUPR', Role.OPD_ADMIN, dpupr, 'DPUPR'),
-        'dinkes': Actor(3, 'dinkes', 'Admin Dinkes', Role.OPD_ADMIN, dinkes, 'Dinkes'),
-        'operator': Actor(4, 'op112', 'Operator 112', Role.OPERATOR),
-        'viewer': Actor(5, 'bupati', 'Bupati', Role.VIEWER),
-    }
+actors = lifecycle.people
 
 
 async def _in_state(status: Status) -> complaints.Submitted:
-    """A DPUPR complaint brought to ``status`` by the allowed path."""
-    people = await actors()
-    path = {
-        Status.BARU: [],
-        Status.DIDISPOSISIKAN: [],
-        Status.DIRESPONS: [Action.RESPOND],
-        Status.DITINDAKLANJUTI: [Action.RESPOND, Action.FOLLOW_UP],
-        Status.MENUNGGU_PELAPOR: [Action.RESPOND, Action.WAIT],
-        Status.SELESAI: [Action.RESPOND, Action.RESOLVE],
-        Status.DITOLAK: [Action.REJECT],
-    }[status]
-    result = await factories.submit()
-    key = result.view.code_key
-    if status == Status.BARU:
-        await workflow.act(people['dpupr'], code_key=key, action=Action.HAND_BACK, expected_version=1,
-                           message='Bukan jalan kabupaten')
-    for version, action in enumerate(path, start=1):
-        who = people['supervisor'] if action == Action.REJECT else people['dpupr']
-        await workflow.act(who, code_key=key, action=action, expected_version=version, message='Pesan petugas.')
-    return result
+    return await lifecycle.walk_to(status)
 
 
 def _args(action: str, agencies: dict[str, int]) -> dict:
@@ -61,8 +35,12 @@ def _args(action: str, agencies: dict[str, int]) -> dict:
     return {'message': 'Pesan petugas untuk pelapor.'}
 
 
-STATES = [Status.BARU, Status.DIDISPOSISIKAN, Status.DIRESPONS, Status.DITINDAKLANJUTI, Status.MENUNGGU_PELAPOR,
-          Status.SELESAI, Status.DITOLAK]
+STATES = list(lifecycle.PATHS)
+
+
+async def _reopen(result: complaints.Submitted, reason: str) -> complaints.PublicView:
+    return await workflow.reporter_act(code_key=result.view.code_key, pin=result.pin, action=Action.REOPEN,
+                                       request_key=secrets.token_urlsafe(18), message=reason)
 
 
 @pytest.mark.parametrize('status', STATES)
@@ -70,13 +48,14 @@ STATES = [Status.BARU, Status.DIDISPOSISIKAN, Status.DIRESPONS, Status.DITINDAKL
 async def test_every_state_action_and_role(status, role):
     agencies = {'DPUPR': await _agency_id('DPUPR'), 'DINKES': await _agency_id('DINKES')}
     actor = (await actors())[role]
-    for action, (sources, target, roles) in workflow.TRANSITIONS.items():
+    for action in workflow.STAFF_ACTIONS:
         result = await _in_state(status)
         key = result.view.code_key
         before = await Complaint.get(code_key=key)
         events_before = await TimelineEvent.filter(complaint_id=before.id).count()
         sees = role != 'dinkes' and not (role == 'dpupr' and before.agency_id is None)
-        allowed = status in sources and actor.role in roles and sees
+        move = workflow.move_for(action, status)
+        allowed = move is not None and actor.role in move.who and sees
         try:
             await workflow.act(actor, code_key=key, action=action, expected_version=before.version,
                                **_args(action, agencies))
@@ -90,7 +69,7 @@ async def test_every_state_action_and_role(status, role):
         else:
             assert allowed, f'{role} could {action} from {status}'
             after = await Complaint.get(code_key=key)
-            assert after.status == (target or status) and after.version == before.version + 1
+            assert after.status == (move.target or status) and after.version == before.version + 1
 
 
 async def test_opd_admin_cannot_open_other_opds_complaint():
@@ -225,10 +204,11 @@ async def test_reopen_starts_a_new_resolution_clock_and_keeps_the_old_one():
     clock.freeze(T0)
     result = await _in_state(Status.SELESAI)
     key = result.view.code_key
-    with pytest.raises(DomainError, match='alasan'):
-        await workflow.reopen(code_key=key, reason='   ')
+    with pytest.raises(ValidationFailed) as empty:
+        await _reopen(result, '   ')
+    assert 'alasan' in empty.value.errors['message']
     clock.advance(timedelta(days=3))
-    view = await workflow.reopen(code_key=key, reason='Lubangnya muncul lagi setelah hujan.')
+    view = await _reopen(result, 'Lubangnya muncul lagi setelah hujan.')
     assert view.status == Status.DITINDAKLANJUTI
     clocks = await SlaClock.filter(complaint__code_key=key, kind=ClockKind.RESOLUTION).order_by('started_at')
     assert [c.outcome for c in clocks] == [ClockOutcome.MET, None]
@@ -245,7 +225,7 @@ async def test_reopen_starts_a_new_resolution_clock_and_keeps_the_old_one():
     await workflow.act(people['dpupr'], code_key=key, action=Action.RESOLVE, expected_version=version,
                        message='Sudah ditambal ulang.')
     with pytest.raises(DomainError, match='sudah pernah dibuka kembali'):
-        await workflow.reopen(code_key=key, reason='Masih rusak.')
+        await _reopen(result, 'Masih rusak.')
 
 
 @pytest.mark.parametrize('status', [s for s in STATES if s != Status.SELESAI])
@@ -253,7 +233,7 @@ async def test_only_a_resolved_complaint_can_be_reopened(status):
     result = await _in_state(status)
     before = await Complaint.get(code_key=result.view.code_key)
     with pytest.raises(DomainError):
-        await workflow.reopen(code_key=result.view.code_key, reason='Belum beres.')
+        await _reopen(result, 'Belum beres.')
     after = await Complaint.get(code_key=result.view.code_key)
     assert (after.status, after.version) == (before.status, before.version)
 
@@ -263,7 +243,7 @@ async def test_reopen_is_refused_more_than_seven_days_after_resolution():
     result = await _in_state(Status.SELESAI)
     clock.advance(timedelta(days=7, minutes=1))
     with pytest.raises(DomainError, match='7 hari'):
-        await workflow.reopen(code_key=result.view.code_key, reason='Rusak lagi.')
+        await _reopen(result, 'Rusak lagi.')
     assert await SlaClock.filter(complaint__code_key=result.view.code_key, kind=ClockKind.RESOLUTION).count() == 1
 
 

@@ -1,0 +1,163 @@
+"""The reporter answers back on the tracking page: add information, rate, reopen — each with the PIN."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from nicegui import ui
+
+from components.design import escape, wib
+from components.fields import styled, text_input
+from components.photo_picker import PhotoPicker
+from services import clock, workflow
+from services.complaints import PinLimited, PublicView
+from services.complaints_labels import STATUS_LABELS
+from services.errors import DomainError, RateLimited, ValidationFailed
+from services.settings import settings
+from services.validation import DESCRIPTION_MAX
+from services.workflow import Action
+
+# Material "star" as an SVG path: Quasar draws it inline, so no icon font is downloaded
+STAR_ICON = 'M12 17.27 18.18 21l-1.64-7.03L22 9.24l-7.19-.61L12 2 9.19 8.63 2 9.24l5.46 4.73L5.82 21z|0 0 24 24'
+OPEN = frozenset({'baru', 'didisposisikan', 'direspons', 'ditindaklanjuti', 'menunggu_pelapor'})
+
+
+class ReplyPanel:
+    """Three small forms, each shown only when its move is allowed now, and one PIN field they share (hidden
+    once the PIN was given on this page). Each form carries a request key, renewed after it succeeds, so a
+    double tap or a resend after a reconnect makes its move once."""
+
+    def __init__(self, view: PublicView, *, address: str | None, pin: str | None,
+                 on_pin: Callable[[str], None]) -> None:
+        self.code_key = view.code_key
+        self.address = address
+        self.known_pin = pin
+        self.on_pin = on_pin
+        self.sending = False
+        self.keys = {action: secrets.token_urlsafe(18) for action in (Action.ADD_INFO, Action.RATE, Action.REOPEN)}
+        with ui.element('section').classes('lapor-card lapor-form').mark('reply') as self.card:
+            self.heading = ui.html('', sanitize=False)
+            self.question = ui.label().classes('lapor-note lapor-pre').mark('question')
+            self.pin = text_input('PIN aduan', marker='reply-pin', inputmode='numeric', autocomplete='off',
+                                  max_length=6, hint='PIN yang Anda terima saat mengirim aduan')
+            with ui.element('div').classes('lapor-form') as self.info_box:
+                self.info = styled(ui.textarea('Informasi tambahan'), 'outlined stack-label autogrow counter '
+                                   'hide-bottom-space', {'maxlength': DESCRIPTION_MAX}).mark('info')
+                self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos,
+                                          title=f'Foto (opsional, maksimal {settings.max_photos})').mark('info-photos')
+                ui.button('Kirim informasi', on_click=self._add_info).classes('lapor-submit').props(
+                    'unelevated color=primary no-caps').mark('send-info')
+            with ui.element('div').classes('lapor-form') as self.rate_box:
+                ui.label('Seberapa puas Anda dengan penanganan aduan ini?')
+                self.stars = ui.rating(value=0, max=5, size='44px', icon=STAR_ICON).props(
+                    'color=amber-9 color-selected=amber-9 no-dimming').mark('stars')
+                self.stars_error = ui.label().classes('lapor-field-error').mark('stars-error')
+                self.comment = styled(ui.textarea('Komentar (opsional)'), 'outlined stack-label autogrow '
+                                      'hide-bottom-space', {'maxlength': workflow.MAX_COMMENT}).mark('comment')
+                ui.button('Kirim penilaian', on_click=self._rate).classes('lapor-submit').props(
+                    'unelevated color=primary no-caps').mark('send-rating')
+            self.rated = ui.label().mark('rated')
+            with ui.element('div').classes('lapor-form') as self.reopen_box:
+                self.reopen_intro = ui.html('', sanitize=False)
+                self.reason = styled(ui.textarea('Alasan membuka kembali'), 'outlined stack-label autogrow '
+                                     'hide-bottom-space', {'maxlength': workflow.MAX_COMMENT}).mark('reason')
+                ui.button('Buka kembali aduan', on_click=self._reopen).props(
+                    'outline color=primary no-caps').classes('lapor-submit').mark('send-reopen')
+            self.done = ui.label().classes('lapor-saved').props('role=status aria-live=polite').mark('reply-done')
+        self.show(view)
+
+    def show(self, view: PublicView) -> None:
+        """Show the forms the complaint allows now (``view`` as its holder may see it)."""
+        status = view.status.value
+        can_add = status in OPEN
+        can_rate = status in ('selesai', 'ditutup') and view.rating is None
+        can_reopen = view.reopen_until is not None and clock.now() < view.reopen_until
+        shown = can_add or can_rate or can_reopen or view.rating is not None
+        self.card.set_visibility(view.content_visible and shown)
+        waiting = status == 'menunggu_pelapor'
+        question = next((e.message for e in reversed(view.events) if e.kind == 'waiting'), '') if waiting else ''
+        self.heading.content = ('<h2>Petugas menunggu informasi dari Anda</h2>' if waiting else
+                                '<h2>Tambah informasi</h2>' if can_add else '<h2>Penilaian Anda</h2>')
+        self.question.text = question
+        self.question.set_visibility(bool(question))
+        self.info_box.set_visibility(can_add)
+        self.rate_box.set_visibility(can_rate)
+        self.reopen_box.set_visibility(can_reopen)
+        if can_reopen:
+            assert view.reopen_until is not None
+            self.reopen_intro.content = ('<h3>Masalahnya belum tuntas?</h3><p class="lapor-muted">Anda dapat membuka '
+                                         'kembali aduan ini satu kali, paling lambat '
+                                         f'{escape(wib(view.reopen_until))}.</p>')
+        if view.rating is not None:
+            stars = '★' * view.rating + '☆' * (5 - view.rating)
+            comment = f' — "{view.rating_comment}"' if view.rating_comment else ''
+            self.rated.text = f'Penilaian Anda: {stars} ({view.rating} dari 5){comment}'
+        self.rated.set_visibility(view.rating is not None)
+        self.pin.set_visibility(self.known_pin is None and (can_add or can_rate or can_reopen))
+
+    async def _add_info(self) -> None:
+        self.info.error = None
+        self.photos.error = None
+        await self._send(Action.ADD_INFO, message=self.info.value or '', photo_tokens=list(self.photos.tokens),
+                         done='Terima kasih. Informasi Anda sudah diteruskan ke petugas.', clear=self._clear_info)
+
+    async def _rate(self) -> None:
+        self.stars_error.text = ''
+        self.comment.error = None
+        await self._send(Action.RATE, rating=int(self.stars.value or 0), message=self.comment.value or '',
+                         done='Terima kasih atas penilaian Anda.', clear=lambda: None)
+
+    async def _reopen(self) -> None:
+        self.reason.error = None
+        await self._send(Action.REOPEN, message=self.reason.value or '',
+                         done='Aduan dibuka kembali dan diteruskan ke petugas.', clear=lambda: setattr(
+                             self.reason, 'value', ''))
+
+    def _clear_info(self) -> None:
+        self.info.value = ''
+        self.photos.restore([])
+
+    async def _send(self, action: str, *, done: str, clear: Callable[[], None], **fields) -> None:
+        if self.sending:  # a double tap while the first is on its way
+            return
+        pin = self.known_pin or (self.pin.value or '').strip()
+        self.pin.error = None
+        self.done.text = ''
+        if not pin:
+            self.pin.error = 'Masukkan PIN aduan ini.'
+            return
+        self.sending = True
+        try:
+            view = await workflow.reporter_act(code_key=self.code_key, pin=pin, action=action,
+                                               request_key=self.keys[action], client_address=self.address, **fields)
+        except ValidationFailed as error:
+            self._show_errors(action, error.errors)
+            return
+        except (PinLimited, RateLimited) as error:
+            self.pin.error = error.message
+            return
+        except DomainError as error:
+            if 'PIN' in error.message:
+                self.pin.error = error.message
+            else:
+                ui.notify(error.message, type='warning', position='center', multi_line=True)
+            return
+        finally:
+            self.sending = False
+        self.keys[action] = secrets.token_urlsafe(18)  # the next move of this kind is a new one
+        if self.known_pin is None:
+            self.known_pin = pin
+            self.on_pin(pin)
+        clear()
+        self.done.text = f'{done} Status aduan: {STATUS_LABELS[view.status]}.'
+        self.show(view)
+
+    def _show_errors(self, action: str, errors: dict[str, str]) -> None:
+        if 'photos' in errors:
+            self.photos.error = errors['photos']
+        if 'rating' in errors:
+            self.stars_error.text = errors['rating']
+        if 'message' in errors:
+            field = {Action.ADD_INFO: self.info, Action.RATE: self.comment, Action.REOPEN: self.reason}[action]
+            field.error = errors['message']
