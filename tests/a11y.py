@@ -35,7 +35,8 @@ def describe(findings: list[dict]) -> str:
 
 
 # Every tap target a thumb uses, with its visible box: buttons, links that are not inside running text,
-# checkboxes and radios with their labels, selects and inputs (their field), the photo picker's button.
+# checkboxes and radios with their labels, each star of a rating, selects and inputs (their field), the photo
+# picker's button.
 # A link counts as running text when the block around it says more than the links in it do.
 _TAP_TARGETS_JS = '''
 const seen = new Set(), out = [];
@@ -61,7 +62,7 @@ const add = (el) => {
   const box = el.getBoundingClientRect();
   out.push({what: describe(el), width: Math.round(box.width * 10) / 10, height: Math.round(box.height * 10) / 10});
 };
-document.querySelectorAll('.q-checkbox, .q-radio, .q-toggle').forEach(add);
+document.querySelectorAll('.q-checkbox, .q-radio, .q-toggle, .q-rating__icon-container').forEach(add);
 document.querySelectorAll('.q-field .q-field__control').forEach((c) => add(c));
 document.querySelectorAll('.lapor-photo-add').forEach(add);
 document.querySelectorAll('button, .q-btn, [role=button]').forEach((el) => {

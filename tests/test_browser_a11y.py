@@ -15,8 +15,8 @@ from nicegui import core
 from nicegui.testing import Screen
 from selenium.webdriver.common.by import By
 
-from models import Privacy
-from tests import a11y, factories
+from models import Privacy, Status
+from tests import a11y, factories, lifecycle
 from tests.browser import path, text, type_into, until
 from tests.staff import ADMIN_PASSWORD
 from tests.test_browser_submit import _fill
@@ -63,6 +63,16 @@ def test_citizen_pages_pass_axe_and_every_tap_target_takes_a_thumb(screen: Scree
     screen.open(f'/lacak/{secret.code}')
     screen.should_contain('Buka dengan PIN')
     _check_citizen_page(screen, 'a rahasia complaint without its PIN')
+
+    waiting = _on_server(lifecycle.walk_to(Status.MENUNGGU_PELAPOR, title='Lampu jalan mati di Kertek'))
+    screen.open(f'/lacak/{waiting.code}')
+    screen.should_contain('Petugas menunggu informasi dari Anda')
+    _check_citizen_page(screen, 'a complaint waiting for its reporter (the add-information form)')
+
+    resolved = _on_server(lifecycle.walk_to(Status.SELESAI, title='Sampah menumpuk di pasar Kertek'))
+    screen.open(f'/lacak/{resolved.code}')
+    screen.should_contain('Kirim penilaian')
+    _check_citizen_page(screen, 'a resolved complaint (the rating and reopening forms)')
 
     screen.open('/tidak-ada')
     screen.should_contain('Maaf, halaman yang Anda buka tidak ada')
