@@ -11,7 +11,7 @@ from components.frame import admin_frame
 from components.sla_countdown import SlaCountdown
 from components.timeline import Timeline
 from services import attachments, complaints, events, staff_view
-from services.complaints_labels import CLOCK_LABELS, ROLE_LABELS, STATUS_LABELS
+from services.complaints_labels import CLOCK_LABELS, ROLE_LABELS, SLA_STATE_LABELS, STATUS_LABELS
 from services.errors import DomainError, NotFound
 from services.sessions import SessionEnded
 from services.settings import settings
@@ -25,8 +25,6 @@ ACTION_LABELS = {
     Action.REJECT: 'Tolak', Action.RESPOND: 'Kirim respons awal', Action.FOLLOW_UP: 'Kirim tindak lanjut',
     Action.WAIT: 'Minta informasi pelapor', Action.RESOLVE: 'Selesaikan', Action.NOTE: 'Simpan catatan internal',
 }
-STATE_LABELS = {'on_track': 'aman', 'at_risk': 'berisiko', 'breached': 'terlambat', 'met': 'tepat waktu',
-                'late': 'terlambat', 'rejected': 'tidak dihitung'}
 
 
 def create() -> None:
@@ -111,7 +109,7 @@ class _ComplaintView:
                     SlaCountdown(record.view)
         self.clock_history.content = '<br>'.join(
             f'{CLOCK_LABELS[r.view.kind]}: mulai {wib(r.view.started_at)}, batas {wib(r.view.due_at)} — '
-            f'{STATE_LABELS[r.state.value]}' + (f', terlampaui {wib(r.breached_at)}' if r.breached_at else '')
+            f'{SLA_STATE_LABELS[r.state.value]}' + (f', terlampaui {wib(r.breached_at)}' if r.breached_at else '')
             for r in detail.clocks)
         self.timeline.show([event for event, _ in detail.events],
                            internal=[not public for _, public in detail.events])

@@ -38,6 +38,9 @@ CLOCK_LABELS = {
 
 # What a countdown says in each state; components/sla_clock.js puts the time in {span} ({d} days and {h} hours when
 # over a day, else hh:mm:ss) and keeps no words of its own. Paused says nothing of time: the deadline moves on resume.
+SLA_STATE_LABELS = {'on_track': 'aman', 'at_risk': 'berisiko', 'breached': 'terlambat', 'paused': 'dijeda',
+                    'met': 'tepat waktu', 'late': 'terlambat', 'rejected': 'tidak dihitung'}
+
 COUNTDOWN_LABELS = {
     'on_track': 'sisa {span}',
     'at_risk': 'berisiko, sisa {span}',
