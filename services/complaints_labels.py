@@ -47,11 +47,13 @@ CLOCK_LABELS = {
     ClockKind.RESOLUTION: 'Penyelesaian',
 }
 
-# A clock's state (services.sla.SlaState's values), as the board's filter and the complaint page say it
+# A clock's state (services.sla.SlaState's values), as the board's filter and the complaint page say it (there
+# in lower case, within a sentence)
 SLA_STATE_LABELS = {
     'on_track': 'Aman',
     'at_risk': 'Berisiko',
     'breached': 'Terlambat',
+    'paused': 'Dijeda',
     'met': 'Tepat waktu',
     'late': 'Terlambat',
     'rejected': 'Tidak dihitung',

@@ -26,6 +26,7 @@ class SlaState(StrEnum):
     ON_TRACK = 'on_track'
     AT_RISK = 'at_risk'
     BREACHED = 'breached'
+    PAUSED = 'paused'
     MET = 'met'
     LATE = 'late'
     REJECTED = 'rejected'
@@ -111,15 +112,16 @@ async def refresh_deadlines(complaint_id: int) -> None:
 
 
 def state(clock: SlaClock, now: datetime) -> SlaState:
-    if clock.outcome == ClockOutcome.REJECTED:
-        return SlaState.REJECTED
     if clock.stopped_at is not None:
-        return SlaState.MET if clock.outcome == ClockOutcome.MET else SlaState.LATE
-    if clock.breached_at is not None or now >= clock.due_at:
+        return {ClockOutcome.REJECTED: SlaState.REJECTED, ClockOutcome.MET: SlaState.MET}.get(
+            clock.outcome, SlaState.LATE)  # type: ignore[arg-type]
+    if clock.breached_at is not None:
         return SlaState.BREACHED
-    if clock.at_risk_at is not None or now >= clock.at_risk_due_at:
-        return SlaState.AT_RISK
-    return SlaState.ON_TRACK
+    if clock.paused_at is not None:  # a paused clock is never breached or put at risk while it stands still
+        return SlaState.PAUSED
+    if now >= clock.due_at:
+        return SlaState.BREACHED
+    return SlaState.AT_RISK if clock.at_risk_at is not None or now >= clock.at_risk_due_at else SlaState.ON_TRACK
 
 
 @dataclass(frozen=True, slots=True)
