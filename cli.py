@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument('--opd', help=f'kode OPD, wajib untuk {ROLE_LABELS[Role.OPD_ADMIN]} ({Role.OPD_ADMIN.value})')
     create.add_argument('--name', default='', help='nama lengkap')
     user.add_parser('password', help='ganti kata sandi').add_argument('username')
+    user.add_parser('list', help='daftar akun: peran, OPD, aktif atau tidak, terakhir masuk')
     return parser
 
 
@@ -72,7 +73,7 @@ def _read_password() -> str:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from services import apikeys, auth, db  # noqa: PLC0415  (keeps `python main.py` startup free of CLI imports)
+    from services import admin_settings, apikeys, auth, db  # noqa: PLC0415  (keeps `python main.py` startup free of CLI imports)
     from services.complaints_labels import ROLE_LABELS  # noqa: PLC0415
     from services.errors import DomainError  # noqa: PLC0415
 
@@ -84,6 +85,11 @@ async def _run(args: argparse.Namespace) -> int:
                 user = await auth.create_user(username=args.username, password=_read_password(), role=args.role,
                                               agency_code=args.opd, full_name=args.name)
                 print(f'Akun "{user.username}" ({ROLE_LABELS[user.role]}) dibuat.')
+            elif args.command == 'user' and args.action == 'list':
+                for row in await admin_settings.list_users(_console()):
+                    # the role as the pages name it, never its stored code
+                    print(f'{row.username}\t{row.full_name or "-"}\t{ROLE_LABELS[row.role]}\t{row.agency_name or "-"}\t'
+                          f'{"aktif" if row.active else "nonaktif"}\tterakhir masuk: {_local(row.last_login_at)}')
             elif args.command == 'user':
                 await auth.set_password(username=args.username, password=_read_password())
                 print(f'Kata sandi "{args.username}" diganti.')
@@ -105,6 +111,14 @@ async def _run(args: argparse.Namespace) -> int:
             print(error.message, file=sys.stderr)
             return 1
     return 0
+
+
+def _console():
+    """The server's console as a supervisor: whoever runs commands there already holds the database itself."""
+    from models import Role  # noqa: PLC0415
+    from services.actor import Actor  # noqa: PLC0415
+
+    return Actor(user_id=0, username='konsol', name='Konsol server', role=Role.SUPERVISOR)
 
 
 def _local(moment: datetime | None) -> str:

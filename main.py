@@ -12,7 +12,7 @@ if __name__ == '__main__' and cli.is_command(sys.argv, __file__):
 from nicegui import app, ui
 
 from api import edge, files, open311
-from components import frame, speedups
+from components import design, frame, speedups
 from pages import admin_complaint, board, errors, login, submit, track
 from pages import settings as settings_pages
 from services import db, scheduler
@@ -26,6 +26,7 @@ app.include_router(files.router)
 edge.serve_apart(app, [open311.router], ['/open311/'])  # a partner's poller needs no browser session
 edge.guard(app)  # in front of all: bounded request bodies, security headers on every answer
 app.timer(1.0, edge.prune_unconnected, immediate=False)  # page loads that never connect go sooner in a flood
+app.colors(**design.BRAND)  # Quasar's primary is the header's blue: one primary colour
 ui.add_head_html(frame.head_html(), shared=True)
 ui.add_body_html(frame.shell_html(), shared=True)
 submit.create()

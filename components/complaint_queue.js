@@ -1,22 +1,7 @@
 // The board's queue: one element fed plain rows. The server sends only a changed row
 // (`upsert`) or a removal; the order and the countdowns are kept here, with one timer
-// for the whole list and no server message per second.
-function slaState(c, now) {
-  if (!c) return "";
-  if (c.outcome === "rejected") return "rejected";
-  if (c.stopped) return c.outcome === "met" ? "met" : "late";
-  if (now >= c.due) return "breached";
-  if (c.due - now < (c.due - c.started) / 4) return "at_risk";
-  return "on_track";
-}
-function span(ms) {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
-  const pad = (n) => String(n).padStart(2, "0");
-  return d > 0 ? `${d} hr ${h} j` : `${pad(h)}:${pad(m)}:${pad(s % 60)}`;
-}
-const STATE_LABELS = { on_track: "aman", at_risk: "berisiko", breached: "terlambat", met: "tepat waktu",
-                       late: "terlambat", rejected: "tidak dihitung" };
+// for the whole list and no server message per second. Each row's countdown is sla_clock.js's.
+import { clockState, clockText, serverTime } from "sla_clock";
 
 function order(a, b) {
   const ga = a.sort_due == null ? 1 : 0, gb = b.sort_due == null ? 1 : 0;
@@ -26,6 +11,7 @@ function order(a, b) {
 }
 
 export default {
+  mixins: [serverTime],
   template: `
     <div class="lapor-queue">
       <button v-if="outside > 0" type="button" class="lapor-queue-badge" @click="refresh">
@@ -37,12 +23,12 @@ export default {
           <tr v-for="row in rows" :key="row.id" :class="['lapor-row-' + state(row), flash[row.id] ? 'lapor-flash' : '']">
             <td><a :href="'/admin/aduan/' + row.code">{{ row.code }}</a></td>
             <td><div class="lapor-queue-title">{{ row.title }}</div>
-                <small>{{ row.category }}<span v-if="row.district"> · {{ row.district }}</span> · {{ row.channel }}</small></td>
+                <small>{{ row.category }}<span v-if="row.district"> · {{ row.district }}</span> · {{ row.channel_label }}</small></td>
             <td>{{ row.agency || "—" }}</td>
             <td>{{ row.status_label }}</td>
             <td class="lapor-queue-clock">
               <span v-if="row.clock" :class="'lapor-sla-' + state(row)">
-                <small>{{ row.clock.label }}</small> {{ clockText(row) }}
+                <small>{{ row.clock.label }}</small> {{ text(row) }}
               </span>
             </td>
           </tr>
@@ -55,32 +41,21 @@ export default {
         <q-btn flat no-caps label="Berikutnya" :disable="page + 1 >= pageCount" @click="$emit('turn', 1)" />
       </div>
     </div>`,
-  props: { initial: Array, pageSize: Number, page: Number, pages: Number, total: Number, serverNow: Number,
+  props: { initial: Array, pageSize: Number, page: Number, pages: Number, total: Number, labels: Object,
            sound: Boolean },
   data() {
     // count and pageCount follow the total between two full loads (setTotal), which props cannot
-    return { rows: [...(this.initial || [])], now: Date.now(), offset: 0, outside: 0, flash: {},
+    return { rows: [...(this.initial || [])], outside: 0, flash: {},
              count: this.total, pageCount: this.pages };
   },
   watch: {
     initial(value) {  // a full load: its total too, even one equal to the last prop sent
       this.rows = [...(value || [])]; this.outside = 0; this.count = this.total; this.pageCount = this.pages;
     },
-    serverNow() { this.offset = this.serverNow - Date.now(); },
   },
-  mounted() {
-    this.offset = (this.serverNow || Date.now()) - Date.now();
-    this.timer = setInterval(() => (this.now = Date.now()), 1000);
-  },
-  unmounted() { clearInterval(this.timer); },
   methods: {
-    state(row) { return slaState(row.clock, this.now + this.offset); },
-    clockText(row) {
-      const st = this.state(row), left = row.clock.due - (this.now + this.offset);
-      if (st === "breached") return "lewat " + span(-left);
-      if (st === "on_track" || st === "at_risk") return row.clock.paused ? "dijeda" : "sisa " + span(left);
-      return STATE_LABELS[st];
-    },
+    state(row) { return clockState(row.clock, this.now); },
+    text(row) { return clockText(row.clock, this.now, this.labels); },
     upsert(row, isNew) {
       const i = this.rows.findIndex((r) => r.id === row.id);
       const last = this.rows[this.rows.length - 1];

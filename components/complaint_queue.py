@@ -8,14 +8,16 @@ from typing import Any
 from nicegui import ui
 
 from services import clock
+from services.complaints_labels import COUNTDOWN_LABELS
 
 
-class ComplaintQueue(ui.element, component='complaint_queue.js'):
+class ComplaintQueue(ui.element, component='complaint_queue.js', dependencies=['sla_clock.js']):
     def __init__(self, *, page_size: int) -> None:
         super().__init__()
         self.rows: list[dict[str, Any]] = []
         self.sent: dict[int, dict[str, Any]] = {}  # rows pushed since the last full load (what the browser got)
-        self._props.update({'initial': (), 'page-size': page_size, 'page': 0, 'pages': 1, 'total': 0, 'sound': False})
+        self._props.update({'initial': (), 'page-size': page_size, 'page': 0, 'pages': 1, 'total': 0, 'sound': False,
+                            'labels': COUNTDOWN_LABELS, 'server-now': _now_ms()})
         self.counted = (0, 1)  # (total, pages) the pager shows: the last full load's, or set_total's since
 
     @property
@@ -33,7 +35,7 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
         total = len(rows) if total is None else total
         self.counted = (total, pages)
         self._props.update({'initial': tuple(rows), 'page': page, 'pages': pages, 'total': total,
-                            'server-now': int(clock.now().timestamp() * 1000)})
+                            'server-now': _now_ms()})
         self.update()
 
     def set_total(self, total: int, *, pages: int) -> None:
@@ -55,4 +57,9 @@ class ComplaintQueue(ui.element, component='complaint_queue.js'):
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         return [*super()._displayed_contents(only_visible=only_visible), self.pager_text,
-                *(f'{r["code"]} {r["title"]}' for r in [*self.rows, *self.sent.values()])]
+                *(f'{r["code"]} {r["title"]}' for r in [*self.rows, *self.sent.values()]),
+                *(f'{r["code"]} · {r["channel_label"]}' for r in [*self.rows, *self.sent.values()])]
+
+
+def _now_ms() -> int:
+    return int(clock.now().timestamp() * 1000)

@@ -14,7 +14,7 @@ from nicegui import background_tasks, ui
 
 from services.settings import settings
 
-from .design import escape
+from .design import PRIMARY, css_variables, escape
 from .notification_bell import NotificationBell
 
 STATIC_DIR = Path(__file__).parent.parent / 'static'
@@ -24,12 +24,13 @@ CSS_VERSION = hashlib.sha256((STATIC_DIR / 'lapor.css').read_bytes()).hexdigest(
 def _header_html() -> str:
     return (f'<header class="lapor-header"><a href="/" class="lapor-brand">{settings.app_name}'
             f'<small>{settings.region_name}</small></a>'
-            f'<nav><a href="/lacak">Lacak aduan</a></nav></header>')
+            f'<nav aria-label="Menu"><a href="/lacak">Lacak aduan</a></nav></header>')
 
 
 def head_html() -> str:
-    return (f'<link rel="stylesheet" href="/static/lapor.css?v={CSS_VERSION}">'
-            '<meta name="theme-color" content="#0b5cab">')
+    """The stylesheet, and the colours it refers to (components/design.py owns them)."""
+    return (f'<style>{css_variables()}</style><link rel="stylesheet" href="/static/lapor.css?v={CSS_VERSION}">'
+            f'<meta name="theme-color" content="{PRIMARY}">')
 
 
 def shell_html() -> str:
@@ -50,11 +51,15 @@ def frame():
 @contextmanager
 def admin_frame(actor_name: str, role_label: str, *, supervisor: bool = False, user_id: int | None = None):
     """The staff header (the board, settings for supervisors, notices, who is signed in, sign out) and a
-    wide content column; yields the column. ``user_id`` shows that staff member's live notices."""
-    with ui.element('header').classes('lapor-header'):
+    wide content column; yields the column. ``user_id`` shows that staff member's live notices.
+
+    On a phone the header takes two rows (the brand, who is signed in and "Keluar"; then the links), on a wider
+    screen one: an OPD head checks the queue on the road, where four wrapped lines of header pushed the queue
+    off the first screen. The column is a plain ``div``: Quasar's page is the document's ``main`` already."""
+    with ui.element('header').classes('lapor-header lapor-staff-header'):
         ui.html(f'<a href="/admin" class="lapor-brand">{settings.app_name}<small>Papan aduan petugas</small></a>',
-                sanitize=False, tag='span')
-        with ui.element('nav').classes('lapor-staff-nav'):
+                sanitize=False, tag='span').classes('lapor-staff-brand')
+        with ui.element('nav').classes('lapor-staff-nav').props('aria-label="Menu petugas"'):
             links = '<a href="/admin">Papan</a>'
             if supervisor:
                 links += '<a href="/admin/pengaturan">Pengaturan</a>'
@@ -62,7 +67,7 @@ def admin_frame(actor_name: str, role_label: str, *, supervisor: bool = False, u
             if user_id is not None:
                 bell = NotificationBell(user_id)
                 background_tasks.create(bell.refresh(), name='notice count')
-            ui.html(f'<span>{escape(actor_name)} ({role_label})</span><a href="/logout">Keluar</a>',
-                    sanitize=False, tag='span')
-    with ui.element('main').classes('lapor-admin') as main:
-        yield main
+        ui.html(f'<span class="lapor-who">{escape(actor_name)} ({escape(role_label)})</span>'
+                '<a href="/logout">Keluar</a>', sanitize=False, tag='span').classes('lapor-staff-me')
+    with ui.element('div').classes('lapor-admin') as column:
+        yield column

@@ -11,7 +11,14 @@ from components.frame import admin_frame
 from components.sla_countdown import SlaCountdown
 from components.timeline import Timeline
 from services import attachments, complaints, events, staff_view
-from services.complaints_labels import CLOCK_LABELS, ROLE_LABELS, STATUS_LABELS
+from services.complaints_labels import (
+    CHANNEL_LABELS,
+    CLOCK_LABELS,
+    PRIVACY_LABELS,
+    ROLE_LABELS,
+    SLA_STATE_LABELS,
+    STATUS_LABELS,
+)
 from services.errors import DomainError, NotFound
 from services.sessions import SessionEnded
 from services.settings import settings
@@ -25,8 +32,6 @@ ACTION_LABELS = {
     Action.REJECT: 'Tolak', Action.RESPOND: 'Kirim respons awal', Action.FOLLOW_UP: 'Kirim tindak lanjut',
     Action.WAIT: 'Minta informasi pelapor', Action.RESOLVE: 'Selesaikan', Action.NOTE: 'Simpan catatan internal',
 }
-STATE_LABELS = {'on_track': 'aman', 'at_risk': 'berisiko', 'breached': 'terlambat', 'met': 'tepat waktu',
-                'late': 'terlambat', 'rejected': 'tidak dihitung'}
 
 
 def create() -> None:
@@ -53,7 +58,7 @@ class _ComplaintView:
         self.detail = detail
         self.watch = session.watch_of_page()
         with ui.element('section').classes('lapor-card'):
-            ui.label(detail.code).classes('lapor-code').mark('code')
+            TextElement(tag='h1', text=detail.code).classes('lapor-code').mark('code')
             self.banner = ui.label().classes('lapor-note').mark('changed')
             self.banner.set_visibility(False)
             with ui.element('dl').classes('lapor-dl'):
@@ -95,8 +100,8 @@ class _ComplaintView:
         self.detail = detail
         values = {'status': STATUS_LABELS[Status(detail.status)], 'category': detail.category,
                   'agency': detail.agency or 'Belum didisposisikan', 'place': detail.place or '—',
-                  'reported': wib(detail.reported_at), 'channel': detail.channel + (
-                      f' ({detail.source})' if detail.source else ''), 'privacy': detail.privacy.value}
+                  'reported': wib(detail.reported_at), 'channel': CHANNEL_LABELS[detail.channel] + (
+                      f' ({detail.source})' if detail.source else ''), 'privacy': PRIVACY_LABELS[detail.privacy][0]}
         for name, element in self.facts.items():
             element.text = values[name]
         self.map_link.content = _map_links(detail.latitude, detail.longitude)
@@ -111,7 +116,8 @@ class _ComplaintView:
                     SlaCountdown(record.view)
         self.clock_history.content = '<br>'.join(
             f'{CLOCK_LABELS[r.view.kind]}: mulai {wib(r.view.started_at)}, batas {wib(r.view.due_at)} — '
-            f'{STATE_LABELS[r.state.value]}' + (f', terlampaui {wib(r.breached_at)}' if r.breached_at else '')
+            f'{SLA_STATE_LABELS[r.state.value].lower()}'
+            + (f', terlampaui {wib(r.breached_at)}' if r.breached_at else '')
             for r in detail.clocks)
         self.timeline.show([event for event, _ in detail.events],
                            internal=[not public for _, public in detail.events])

@@ -15,15 +15,16 @@ from components.fields import select, text_input
 from components.frame import admin_frame
 from services import board, clock, complaints, events
 from services.board import Filters
-from services.complaints_labels import ROLE_LABELS, STATUS_LABELS
+from services.complaints_labels import CHANNEL_LABELS, ROLE_LABELS, SLA_STATE_LABELS, STATUS_LABELS
 from services.sessions import SessionEnded
 from services.settings import settings
 from services.workflow import Actor, Role
 
 from . import session
 
-SLA_LABELS = {'on_track': 'Aman', 'at_risk': 'Berisiko', 'breached': 'Terlambat', 'stopped': 'Jam berhenti'}
-CHANNEL_LABELS = {'web': 'Web', 'api': 'API', 'call_center': 'Call Center 112', 'social_media': 'Media sosial'}
+# The SLA filter's choices (services.board.Filters.sla_state): a running clock's states, and every stopped one
+SLA_LABELS = {**{state: SLA_STATE_LABELS[state] for state in ('on_track', 'at_risk', 'breached')},
+              'stopped': 'Jam berhenti'}
 # seconds: a board's counters and its pager's total follow a change within this. A tick, not a quiet period: a
 # steady stream of changes must not hold them back, and one reading per tick serves every board of a scope
 COUNTERS_DELAY = 1.0
@@ -51,6 +52,7 @@ def create() -> None:
             return
         with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR,
                          user_id=actor.user_id):
+            ui.html('<h1 class="lapor-sr-only">Papan aduan</h1>', sanitize=False)  # for screen readers' outline
             board_view = _Board(actor)
             await board_view.load()
         if notice := session.take_notice():  # e.g. "handed back" from the complaint page just left
@@ -76,7 +78,8 @@ class _Board:
             self.fields['status'] = select({s.value: label for s, label in STATUS_LABELS.items()}, 'Status',
                                            marker='filter-status')
             self.fields['sla_state'] = select(SLA_LABELS, 'SLA', marker='filter-sla')
-            self.fields['channel'] = select(CHANNEL_LABELS, 'Kanal', marker='filter-channel')
+            self.fields['channel'] = select({c.value: label for c, label in CHANNEL_LABELS.items()}, 'Kanal',
+                                            marker='filter-channel')
             for field in self.fields.values():
                 field.props('clearable dense').on_value_change(self._filters_changed)
             self.search = text_input('Cari judul, uraian atau kode', marker='filter-text').props('dense debounce=400')

@@ -20,6 +20,7 @@ from components.frame import admin_frame
 from services import admin_settings, app_settings, outbox
 from services.admin_settings import AccessPage, SlaCalendar
 from services.complaints_labels import (
+    CALENDAR_LABELS,
     OUTBOX_STATUS_LABELS,
     RECIPIENT_LABELS,
     ROLE_LABELS,
@@ -43,7 +44,6 @@ AREAS = (
                                      'gagal; kirim ulang yang gagal.'),
     ('open311', 'Open311', 'Apakah daftar aduan Open311 terbuka untuk umum tanpa kunci API mitra.'),
 )
-CALENDAR_LABELS = {SlaCalendar.ROUND_THE_CLOCK.value: 'Sepanjang waktu', SlaCalendar.WORKING_HOURS.value: 'Jam kerja'}
 ACCESS_LABELS = {'contact': 'data kontak', 'rahasia': 'isi aduan rahasia'}
 NO_AGENCY = 0  # the select's key for "no OPD": Quasar selects do not take None as an option's value
 NEW = 'baru'
@@ -81,7 +81,7 @@ def create() -> None:
 
     @ui.page(f'{BASE}/open311', title=f'Open311 · {settings.app_name}')
     async def open311_page() -> None:
-        async with _settings_frame(f'{BASE}/open311', 'Open311') as actor:
+        async with _settings_frame(f'{BASE}/open311', 'Open311', headed=True) as actor:
             if actor:
                 await _open311_form(actor)
 
@@ -99,7 +99,7 @@ def _area(slug: str, title: str, build_list: Callable[[Actor], Awaitable[None]],
 
     @ui.page(f'{path}/{{item}}', title=f'{title} · {settings.app_name}')
     async def form_page(item: str, disimpan: int = 0) -> None:
-        async with _settings_frame(f'{path}/{item}', title, back=path) as actor:
+        async with _settings_frame(f'{path}/{item}', title, back=path, headed=True) as actor:
             if actor:
                 await _load_form(lambda: build_form(actor, item, saved=bool(disimpan)))
 
@@ -107,9 +107,11 @@ def _area(slug: str, title: str, build_list: Callable[[Actor], Awaitable[None]],
 # --- Frame, lists and the form helper ---
 
 @asynccontextmanager
-async def _settings_frame(path: str, title: str | None, *, back: str | None = None) -> AsyncIterator[Actor | None]:
+async def _settings_frame(path: str, title: str | None, *, back: str | None = None,
+                          headed: bool = False) -> AsyncIterator[Actor | None]:
     """The staff frame with the settings' breadcrumb; yields the actor, or None (not signed in: sent to the
-    login page; not a supervisor: told so politely, and shown nothing else)."""
+    login page; not a supervisor: told so politely, and shown nothing else). A page without a heading of its own
+    (not ``headed``) gets one for screen readers, the breadcrumb's last item, which sighted readers see there."""
     actor = await session.require_actor(path)
     if actor is None:
         yield None
@@ -126,7 +128,9 @@ async def _settings_frame(path: str, title: str | None, *, back: str | None = No
         crumbs = [f'<a href="{BASE}">Pengaturan</a>'] if title else ['Pengaturan']
         if title:
             crumbs.append(f'<a href="{back}">{escape(title)}</a>' if back else escape(title))
-        ui.html(f'<nav class="lapor-crumbs">{" › ".join(crumbs)}</nav>', sanitize=False)
+        heading = '' if headed else f'<h1 class="lapor-sr-only">{escape(title or "Pengaturan")}</h1>'
+        ui.html(f'<nav class="lapor-crumbs" aria-label="Jejak halaman">{" › ".join(crumbs)}</nav>{heading}',
+                sanitize=False)
         yield actor
 
 
@@ -272,7 +276,7 @@ async def _category_list(actor: Actor) -> None:
         (not c.active, (str(c.sort_order), _link(f'{BASE}/kategori/{c.id}', c.name),
                         escape(c.agency_name or 'Menunggu disposisi supervisor'),
                         _duration(c.first_response_minutes), _duration(c.resolution_minutes),
-                        CALENDAR_LABELS[c.calendar] + (' · jeda saat menunggu pelapor'
+                        CALENDAR_LABELS[SlaCalendar(c.calendar)] + (' · jeda saat menunggu pelapor'
                                                        if c.pause_when_waiting else ''),
                         _state(c.active))) for c in rows], marker='categories')
 
@@ -358,7 +362,8 @@ async def _category_form(actor: Actor, item: str, *, saved: bool) -> None:
                                                              inputmode='decimal'))
             unit = select({'hari': 'hari', 'jam': 'jam'}, 'Satuan', marker='resolution-unit')
             unit.value = 'hari'
-        calendar = form.field('calendar', select(CALENDAR_LABELS, 'Kalender', marker='calendar'))
+        calendar = form.field('calendar', select({c.value: label for c, label in CALENDAR_LABELS.items()}, 'Kalender',
+                                                 marker='calendar'))
         calendar.value = SlaCalendar.ROUND_THE_CLOCK.value
         ui.label('Jam kerja: waktu dihitung hanya pada jam dan hari kerja, tanpa hari libur nasional '
                  '(7 hari = 168 jam kerja).').classes('lapor-hint')

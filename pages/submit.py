@@ -307,8 +307,9 @@ def _success(result: Submitted, *, news_to: str = '') -> None:
         with ui.element('div').classes('lapor-row'):
             ui.button('Salin kode').props('outline no-caps color=primary').mark('copy').on(
                 'click', js_handler=_COPY_JS.replace('CODE', result.code))
-            ui.link('Lacak aduan', f'/lacak/{result.code}').classes('q-btn q-btn--flat').mark('track-link')
-        ui.html(f'<div class="lapor-qr" aria-label="Kode QR alamat pelacakan">{qr_svg(url)}</div>', sanitize=False)
+            ui.link('Lacak aduan', f'/lacak/{result.code}').classes('lapor-link-button').mark('track-link')
+        ui.html(f'<div class="lapor-qr" role="img" aria-label="Kode QR alamat pelacakan">{qr_svg(url)}</div>',
+                sanitize=False)
     with ui.element('section').classes('lapor-card'):
         ui.html('<h2>PIN rahasia</h2>', sanitize=False)
         ui.label(result.pin).classes('lapor-pin').mark('pin')
@@ -326,4 +327,4 @@ def _success(result: Submitted, *, news_to: str = '') -> None:
         if news_to:
             ui.label(f'Kabar setiap perkembangan aduan ini akan kami kirim lewat {news_to} Anda, beserta tautan '
                      'pelacakannya. PIN tidak pernah dikirim.').mark('news-promise')
-        ui.link('Kirim aduan lain', '/').classes('lapor-muted')
+        ui.link('Kirim aduan lain', '/').classes('lapor-link-button')

@@ -99,7 +99,7 @@ class _TrackView:
         self.pin_ok = pin is not None
         self.pin_value = pin
         with ui.element('section').classes('lapor-card'):
-            ui.label(view.code).classes('lapor-code').mark('code')
+            TextElement(tag='h1', text=view.code).classes('lapor-code').mark('code')
             self.status = ui.label().classes('lapor-status').mark('status')
             with ui.element('dl').classes('lapor-dl'):
                 TextElement(tag='dt', text='Kategori')

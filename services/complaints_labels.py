@@ -1,6 +1,10 @@
-"""Indonesian labels of domain values, shared by pages, the API's notices and messages."""
+"""Indonesian labels of domain values, shared by pages, the CLI, the API's notices and messages.
 
-from models import ClockKind, EventKind, OutboxStatus, Privacy, Recipient, Role, Status, Transport
+The one place that names a status, a privacy choice, a channel, a role, a clock or a calendar for people: no page
+or command shows the stored code ("web", "rahasia", "opd_admin") itself.
+"""
+
+from models import Channel, ClockKind, EventKind, OutboxStatus, Privacy, Recipient, Role, SlaCalendar, Status, Transport
 
 STATUS_LABELS = {
     Status.BARU: 'Baru, menunggu verifikasi',
@@ -31,9 +35,46 @@ PRIVACY_LABELS = {
                                  'waktunya. Tidak pernah tercantum di daftar aduan mana pun.'),
 }
 
+CHANNEL_LABELS = {
+    Channel.WEB: 'Web',
+    Channel.API: 'API mitra',
+    Channel.CALL_CENTER: 'Call Center 112',
+    Channel.SOCIAL_MEDIA: 'Media sosial',
+}
+
 CLOCK_LABELS = {
     ClockKind.FIRST_RESPONSE: 'Respons awal',
     ClockKind.RESOLUTION: 'Penyelesaian',
+}
+
+# A clock's state (services.sla.SlaState's values), as the board's filter and the complaint page say it (there
+# in lower case, within a sentence)
+SLA_STATE_LABELS = {
+    'on_track': 'Aman',
+    'at_risk': 'Berisiko',
+    'breached': 'Terlambat',
+    'paused': 'Dijeda',
+    'met': 'Tepat waktu',
+    'late': 'Terlambat',
+    'rejected': 'Tidak dihitung',
+}
+
+CALENDAR_LABELS = {
+    SlaCalendar.ROUND_THE_CLOCK: 'Sepanjang waktu',
+    SlaCalendar.WORKING_HOURS: 'Jam kerja',
+}
+
+# What a countdown says in each state; components/sla_clock.js puts the time in {span} ({d} days and {h} hours when
+# over a day, else hh:mm:ss) and keeps no words of its own. Paused says nothing of time: the deadline moves on resume.
+COUNTDOWN_LABELS = {
+    'on_track': 'sisa {span}',
+    'at_risk': 'berisiko, sisa {span}',
+    'breached': 'lewat {span}',
+    'paused': 'dijeda',
+    'met': 'tepat waktu',
+    'late': 'terlambat',
+    'rejected': 'tidak dihitung',
+    'days': '{d} hari {h} jam',
 }
 
 EVENT_LABELS = {

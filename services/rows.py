@@ -11,7 +11,7 @@ from typing import Any
 from models import Complaint, SlaClock
 
 from . import clock, sla
-from .complaints_labels import CLOCK_LABELS, STATUS_LABELS
+from .complaints_labels import CHANNEL_LABELS, STATUS_LABELS
 
 
 def _ms(moment: datetime | None) -> int | None:
@@ -35,6 +35,7 @@ def staff_row(complaint: Complaint, clocks: list[SlaClock], now: datetime) -> di
         'status': complaint.status.value,
         'status_label': STATUS_LABELS[complaint.status],
         'channel': complaint.channel.value,
+        'channel_label': CHANNEL_LABELS[complaint.channel],
         'privacy': complaint.privacy.value,
         'reported': _ms(complaint.reported_at),
         'updated': _ms(complaint.updated_at),
@@ -42,10 +43,7 @@ def staff_row(complaint: Complaint, clocks: list[SlaClock], now: datetime) -> di
         'sort_due': _ms(complaint.next_due_at),
         'sort_risk': _ms(complaint.next_risk_at),
         'sla_state': sla.state(shown, now).value if shown else '',
-        'clock': {'label': CLOCK_LABELS[shown.kind], 'kind': shown.kind.value, 'started': _ms(shown.started_at),
-                  'due': _ms(shown.due_at), 'stopped': _ms(shown.stopped_at),
-                  'outcome': shown.outcome.value if shown.outcome else None,
-                  'paused': shown.paused_at is not None} if shown else None,
+        'clock': sla.ClockView.of(shown).for_browser() if shown else None,  # drawn by components/sla_clock.js
         'clocks_running': len(running),
     }
 

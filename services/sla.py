@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 import holidays
 
 from models import Category, ClockKind, ClockOutcome, Complaint, SlaCalendar, SlaClock
 
 from . import clock
+from .complaints_labels import CLOCK_LABELS
 from .settings import settings
 
 
@@ -24,6 +26,7 @@ class SlaState(StrEnum):
     ON_TRACK = 'on_track'
     AT_RISK = 'at_risk'
     BREACHED = 'breached'
+    PAUSED = 'paused'
     MET = 'met'
     LATE = 'late'
     REJECTED = 'rejected'
@@ -109,29 +112,44 @@ async def refresh_deadlines(complaint_id: int) -> None:
 
 
 def state(clock: SlaClock, now: datetime) -> SlaState:
-    if clock.outcome == ClockOutcome.REJECTED:
-        return SlaState.REJECTED
     if clock.stopped_at is not None:
-        return SlaState.MET if clock.outcome == ClockOutcome.MET else SlaState.LATE
-    if clock.breached_at is not None or now >= clock.due_at:
+        return {ClockOutcome.REJECTED: SlaState.REJECTED, ClockOutcome.MET: SlaState.MET}.get(
+            clock.outcome, SlaState.LATE)  # type: ignore[arg-type]
+    if clock.breached_at is not None:
         return SlaState.BREACHED
-    if clock.at_risk_at is not None or now >= clock.at_risk_due_at:
-        return SlaState.AT_RISK
-    return SlaState.ON_TRACK
+    if clock.paused_at is not None:  # a paused clock is never breached or put at risk while it stands still
+        return SlaState.PAUSED
+    if now >= clock.due_at:
+        return SlaState.BREACHED
+    return SlaState.AT_RISK if clock.at_risk_at is not None or now >= clock.at_risk_due_at else SlaState.ON_TRACK
 
 
 @dataclass(frozen=True, slots=True)
 class ClockView:
-    """What a page needs to show one clock (times in UTC)."""
+    """What a page needs to show one clock (times in UTC): everything the browser's countdown decides from, so
+    that it decides nothing the server did not say (components/sla_clock.js)."""
 
     kind: ClockKind
     started_at: datetime
     due_at: datetime
+    at_risk_due_at: datetime  # from the category's calendar: a working-hours clock is at risk in working time
     stopped_at: datetime | None
     outcome: ClockOutcome | None
     paused: bool
 
     @classmethod
     def of(cls, clock: SlaClock) -> ClockView:
-        return cls(kind=clock.kind, started_at=clock.started_at, due_at=clock.due_at, stopped_at=clock.stopped_at,
-                   outcome=clock.outcome, paused=clock.paused_at is not None)
+        return cls(kind=clock.kind, started_at=clock.started_at, due_at=clock.due_at,
+                   at_risk_due_at=clock.at_risk_due_at, stopped_at=clock.stopped_at, outcome=clock.outcome,
+                   paused=clock.paused_at is not None)
+
+    def for_browser(self) -> dict[str, Any]:
+        """The clock as components/sla_clock.js reads it (epoch milliseconds): the board's rows and the countdown
+        element carry this one shape."""
+        return {'kind': self.kind.value, 'label': CLOCK_LABELS[self.kind], 'started': _ms(self.started_at),
+                'due': _ms(self.due_at), 'at_risk': _ms(self.at_risk_due_at), 'stopped': _ms(self.stopped_at),
+                'outcome': self.outcome.value if self.outcome else None, 'paused': self.paused}
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return int(moment.timestamp() * 1000) if moment is not None else None

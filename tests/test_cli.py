@@ -195,6 +195,19 @@ def test_user_create_names_the_role_as_the_pages_do(data_dir):
     assert _query(data_dir, "SELECT role FROM staff_user WHERE username = 'budi'") == [('opd_admin',)]
 
 
+def test_user_list_names_each_role_as_the_pages_do(data_dir):
+    created = _lapor(data_dir, 'user', 'create', 'budi', '--role', 'opd_admin', '--opd', 'DPUPR', '--name',
+                     'Budi Santoso', stdin='sandi-budi-panjang\n')
+    assert created.returncode == 0, created.stderr
+    result = _lapor(data_dir, 'user', 'list')
+    assert result.returncode == 0, result.stderr
+    rows = {line.split('\t')[0]: line.split('\t') for line in result.stdout.splitlines()}
+    assert rows['budi'][1:5] == ['Budi Santoso', 'Admin OPD', 'DPUPR', 'aktif']
+    assert rows['budi'][5] == 'terakhir masuk: -'
+    assert rows['admin'][2] == 'Supervisor'
+    assert 'opd_admin' not in result.stdout
+
+
 def test_user_create_help_lists_each_role_code_with_its_name(data_dir):
     result = _lapor(data_dir, 'user', 'create', '--help', timeout=30)
     assert result.returncode == 0, result.stderr

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import Category, ClockKind, Complaint, EventKind, SlaClock, Status, TimelineEvent
-from services import attachments, clock, complaints, limits, staff_view, workflow
+from services import attachments, clock, complaints, limits, sla, staff_view, workflow
 from services.complaints import PinLimited
 from services.complaints_labels import EVENT_LABELS
 from services.errors import DomainError, ValidationFailed
@@ -202,3 +202,14 @@ async def test_the_system_marks_only_where_the_map_allows():
     assert workflow.may(Party.SYSTEM, Action.SLA_BREACH, Status.DIRESPONS)
     assert not workflow.may(Party.SYSTEM, Action.SLA_BREACH, Status.SELESAI)
     assert not workflow.may(Party.REPORTER, Action.RESOLVE, Status.DITINDAKLANJUTI)
+
+
+async def test_a_paused_clock_past_its_nominal_deadline_is_paused_not_breached():
+    await Category.filter(code='JALAN').update(pause_when_waiting=True)
+    clock.freeze(T0)
+    result = await lifecycle.walk_to(Status.MENUNGGU_PELAPOR)
+    clock.advance(timedelta(days=10))
+    people = await lifecycle.people()
+    staff = await staff_view.detail(people['dpupr'], result.view.code_key)
+    resolution = next(c for c in staff.clocks if c.view.kind == ClockKind.RESOLUTION)
+    assert resolution.state == sla.SlaState.PAUSED and resolution.breached_at is None
