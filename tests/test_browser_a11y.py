@@ -15,7 +15,7 @@ from nicegui import core
 from nicegui.testing import Screen
 from selenium.webdriver.common.by import By
 
-from models import Privacy, Status
+from models import OutboxMessage, OutboxStatus, Privacy, Status
 from tests import a11y, factories, lifecycle
 from tests.browser import path, text, type_into, until
 from tests.staff import ADMIN_PASSWORD
@@ -101,10 +101,18 @@ def test_staff_pages_fit_a_phone_and_pass_axe(screen: Screen):
         screen.should_contain('Riwayat lengkap')
         _check_staff_page(screen, f'the complaint page ({complaint.code})')
 
+    _on_server(_failed_message())
     for page in SETTINGS_PAGES:
         screen.open(SETTINGS + page)
         screen.find_by_class('lapor-crumbs')
         _check_staff_page(screen, SETTINGS + page)
+
+
+async def _failed_message() -> None:
+    """A message the outbox gave up on, for its page's failed tab."""
+    await factories.submit(title='Lampu jalan mati', notify_reporter=True)
+    await OutboxMessage.all().update(status=OutboxStatus.FAILED, attempts=5,
+                                     last_error='Webhook: jawaban HTTP 503 gateway sedang sibuk')
 
 
 @pytest.mark.usefixtures('desktop')
