@@ -2,7 +2,7 @@
 // and the wall import this module by its import-map name "sla_clock" (each element lists it in `dependencies`, so
 // NiceGUI serves it from /_nicegui/<version>/libraries/, same origin: no network, allowed by the app's CSP).
 //
-// It decides nothing the server did not say. A clock is {due, at_risk, stopped, outcome, paused}, times in epoch
+// It decides nothing the server did not say. A clock is {due, at_risk, breached, stopped, outcome, paused}, times in
 // milliseconds (services/sla.ClockView.for_browser): the at-risk moment is the server's, from the category's
 // calendar (a working-hours clock sent on Friday night is at risk on Monday morning, not on Sunday evening as a
 // quarter of wall time would say), and a paused clock has no deadline until it resumes (the server records no
@@ -11,6 +11,7 @@
 export function clockState(clock, now) {
   if (!clock) return "";
   if (clock.stopped || clock.outcome) return clock.outcome;  // met, late or rejected, as the server recorded it
+  if (clock.breached) return "breached";  // recorded, never undone: a later pause or resume does not hide it
   if (clock.paused) return "paused";
   if (now >= clock.due) return "breached";
   if (now >= clock.at_risk) return "at_risk";
@@ -19,7 +20,7 @@ export function clockState(clock, now) {
 
 export function clockText(clock, now, labels) {
   const state = clockState(clock, now);
-  const left = state === "breached" ? now - clock.due : clock.due - now;
+  const left = state === "breached" ? now - (clock.breached || clock.due) : clock.due - now;
   return (labels[state] || "").replace("{span}", span(left, labels));
 }
 

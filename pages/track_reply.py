@@ -75,6 +75,8 @@ class ReplyPanel:
         can_reopen = view.reopen_until is not None and clock.now() < view.reopen_until
         shown = can_add or can_rate or can_reopen or view.rating is not None
         self.card.set_visibility(view.content_visible and shown)
+        if not view.content_visible:  # a locked rahasia page carries nothing of the reporter's
+            return
         waiting = status == 'menunggu_pelapor'
         question = next((e.message for e in reversed(view.events) if e.kind == 'waiting'), '') if waiting else ''
         self.heading.content = ('<h2>Petugas menunggu informasi dari Anda</h2>' if waiting else
@@ -135,13 +137,10 @@ class ReplyPanel:
             self._show_errors(action, error.errors)
             return
         except (PinLimited, RateLimited) as error:
-            self.pin.error = error.message
+            self._tell(error.message, about_pin=True)
             return
         except DomainError as error:
-            if 'PIN' in error.message:
-                self.pin.error = error.message
-            else:
-                ui.notify(error.message, type='warning', position='center', multi_line=True)
+            self._tell(error.message, about_pin='PIN' in error.message)
             return
         finally:
             self.sending = False
@@ -152,6 +151,14 @@ class ReplyPanel:
         clear()
         self.done.text = f'{done} Status aduan: {STATUS_LABELS[view.status]}.'
         self.show(view)
+
+    def _tell(self, message: str, *, about_pin: bool) -> None:
+        """A refusal under the PIN field while it is shown; otherwise where the reporter looks (a wait, a
+        conflict), never into a hidden field."""
+        if about_pin and self.pin.visible:
+            self.pin.error = message
+        else:
+            ui.notify(message, type='warning', position='center', multi_line=True)
 
     def _show_errors(self, action: str, errors: dict[str, str]) -> None:
         if 'photos' in errors:

@@ -77,7 +77,7 @@ class PublicView:
         if self.privacy != Privacy.RAHASIA or pin_ok:
             return self
         return replace(self, title=None, description=None, district_name=None, village=None, events=(), photos=(),
-                       content_visible=False, rating_comment=None)
+                       content_visible=False, rating=None, rating_comment=None, reopen_until=None)
 
     def clock(self, kind: ClockKind) -> sla.ClockView | None:
         """The newest clock of ``kind`` (a reopened complaint has more than one resolution clock)."""

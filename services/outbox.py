@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
@@ -49,14 +50,17 @@ from models import (
 from . import clock, events, notifications, outbox_texts, senders, sessions, writes
 from .actor import Actor
 from .errors import NotAllowed, NotFound
+from .settings import settings
 
 log = logging.getLogger(__name__)
 
 # After the 1st, 2nd, 3rd and 4th failed try; the 5th failure leaves the message failed
 BACKOFF: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
                                   timedelta(hours=2))
-LEASE = timedelta(seconds=60)  # longer than one batch can take with every network step bounded
+LEASE = timedelta(seconds=60)  # renewed before each send, and longer than one send can take (SEND_BOUND)
 BATCH = 50
+# One send's connect, send and answer are each bounded by LAPOR_OUTBOX_TIMEOUT; the whole send by this, under LEASE
+SEND_BOUND = timedelta(seconds=min(3 * settings.outbox_timeout, LEASE.total_seconds() / 2))
 WEBHOOKS_AT_ONCE = 8  # phones at once: a gateway answers in tens to hundreds of milliseconds
 WORKER = f'{socket.gethostname()}-{os.getpid()}'[:28]
 
@@ -212,6 +216,7 @@ class Delivery:
     retrying: int = 0  # failed this time, due again later
     failed: int = 0  # failed for good
     lost: int = 0  # sent or tried, but the lease had passed to another worker meanwhile
+    released: int = 0  # not tried: an earlier message to the same receiver failed in this pass
 
 
 async def deliver_due(*, owner: str = WORKER, limit: int = BATCH, backoff: Sequence[timedelta] = BACKOFF,
@@ -230,27 +235,38 @@ async def deliver_due(*, owner: str = WORKER, limit: int = BATCH, backoff: Seque
     try:
         at_once = asyncio.Semaphore(WEBHOOKS_AT_ONCE)
 
+        async def in_turn(queue: list[OutboxMessage], *, keep_order: bool, **sender: Any) -> None:
+            """One message after another; after a failure the rest of the queue is given back untried: a receiver
+            that is down costs one time-out per pass, not one per message. With ``keep_order`` (one phone's
+            messages) the rest wait behind the failed one, so they never arrive before it."""
+            failed: OutboxMessage | None = None
+            for message in queue:
+                if failed is not None:
+                    outcomes.append(await _release(message, claim, behind=failed if keep_order else None))
+                    continue
+                outcome = await _send_one(message, claim, backoff, lease, **sender)
+                outcomes.append(outcome)
+                failed = message if outcome != 'sent' else None
+
         async def by_webhook(to_one_phone: list[OutboxMessage]) -> None:
             async with at_once:  # one phone's messages one after another, so they arrive in the order of events
-                for message in to_one_phone:
-                    outcomes.append(await _send_one(message, claim, backoff, webhook_sender=webhook_sender))
+                await in_turn(to_one_phone, keep_order=True, webhook_sender=webhook_sender)
 
-        async def by_email() -> None:  # one SMTP connection, one message after another
-            for message in messages:
-                if message.transport == Transport.EMAIL:
-                    outcomes.append(await _send_one(message, claim, backoff, email_sender=email_sender))
+        emails = [m for m in messages if m.transport == Transport.EMAIL]  # one SMTP connection, one after another
 
         phones: dict[str, list[OutboxMessage]] = {}
         for message in messages:
             if message.transport == Transport.WEBHOOK:
                 phones.setdefault(message.address, []).append(message)
-        await asyncio.gather(by_email(), *(by_webhook(queue) for queue in phones.values()))
+        await asyncio.gather(in_turn(emails, keep_order=False, email_sender=email_sender),
+                             *(by_webhook(queue) for queue in phones.values()))
     finally:
         for sender in (email_sender, webhook_sender):
             if sender is not None:
                 await sender.close()
     return Delivery(claimed=len(messages), sent=outcomes.count('sent'), retrying=outcomes.count('retrying'),
-                    failed=outcomes.count('failed'), lost=outcomes.count('lost'))
+                    failed=outcomes.count('failed'), lost=outcomes.count('lost'),
+                    released=outcomes.count('released'))
 
 
 async def _claim(claim: str, transports: frozenset[Transport], *, limit: int, lease: timedelta) -> list[OutboxMessage]:
@@ -268,20 +284,39 @@ async def _claim(claim: str, transports: frozenset[Transport], *, limit: int, le
     return await OutboxMessage.filter(lease_owner=claim).order_by('next_attempt_at', 'id')
 
 
-async def _send_one(message: OutboxMessage, claim: str, backoff: Sequence[timedelta], *,
+async def _release(message: OutboxMessage, claim: str, *, behind: OutboxMessage | None) -> str:
+    """Give a claimed message back untried (no attempt counted): a later pass takes it again, not before the
+    message it must follow (``behind``) is due again."""
+    updates: dict[str, Any] = {'lease_owner': None, 'lease_until': None}
+    if behind is not None:
+        updates['next_attempt_at'] = await OutboxMessage.get(id=behind.id).values_list('next_attempt_at', flat=True)
+    await OutboxMessage.filter(id=message.id, lease_owner=claim, status=OutboxStatus.PENDING).update(**updates)
+    return 'released'
+
+
+async def _send_one(message: OutboxMessage, claim: str, backoff: Sequence[timedelta], lease: timedelta, *,
                     email_sender: senders.EmailSender | None = None,
                     webhook_sender: senders.WebhookSender | None = None) -> str:
+    # The lease is renewed just before the send, and the send is bounded well under it: a batch may take longer
+    # than one lease, but no message is ever sent by a worker whose lease on it ran out (another may hold it now)
+    if not await OutboxMessage.filter(id=message.id, lease_owner=claim, status=OutboxStatus.PENDING).update(
+            lease_until=clock.now() + lease):
+        return 'lost'
     error: str | None = None
     try:
-        if message.transport == Transport.EMAIL:
-            assert email_sender is not None
-            await email_sender.send(message_id=message.id, to=message.address, subject=message.subject,
-                                    body=message.body)
-        else:
-            assert webhook_sender is not None
-            await webhook_sender.send(message_id=message.id, to=message.address, text=message.body, code=message.code)
+        async with asyncio.timeout(SEND_BOUND.total_seconds()):
+            if message.transport == Transport.EMAIL:
+                assert email_sender is not None
+                await email_sender.send(message_id=message.id, to=message.address, subject=message.subject,
+                                        body=message.body)
+            else:
+                assert webhook_sender is not None
+                await webhook_sender.send(message_id=message.id, to=message.address, text=message.body,
+                                          code=message.code)
     except senders.SendError as failure:
         error = str(failure)
+    except TimeoutError:
+        error = f'Tidak selesai dalam {SEND_BOUND.total_seconds():g} detik'
     except Exception as failure:  # a bug must not leave the message leased forever: it is retried like any failure
         log.exception('outbox message %s', message.id)
         error = f'{type(failure).__name__}: {failure}'[:500]
@@ -324,7 +359,7 @@ async def drain() -> None:
         while True:
             _drain_again = False
             done = await deliver_due()
-            if not _drain_again and done.claimed < BATCH:
+            if not _drain_again and (done.claimed < BATCH or not done.sent):  # a receiver down: wait for the timer
                 return
     finally:
         _draining = False

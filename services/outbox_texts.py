@@ -78,7 +78,7 @@ def fit(template: str, variable: str, limit: int = SMS_LIMIT) -> str:
     if _length(whole) <= limit:
         return whole
     room = limit - _length(template.format('')) - 3
-    cut = variable
+    cut = variable[:max(room, 0)]  # a character is at least one unit: trimming starts from the room, not 5,000
     while cut and _length(cut) > max(room, 0):
         cut = cut[:-1]
     return template.format(cut.rstrip() + '...' if cut else '')

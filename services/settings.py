@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Wrong PINs per complaint from all addresses together (a 6-digit PIN must outlast a botnet)
     pin_fail_limit: int = 10
     pin_fail_window: int = 3600
+    # The reporter's added information per complaint: each one tells every admin of the OPD (in-app and email)
+    reporter_info_limit: int = 10
+    reporter_info_window: int = 3600
     # Page loads waiting for their websocket before a new one gets a small 'please wait' page (api/edge.py)
     unconnected_per_address: int = 20
     unconnected_total: int = 250

@@ -136,18 +136,21 @@ class ClockView:
     stopped_at: datetime | None
     outcome: ClockOutcome | None
     paused: bool
+    at_risk_at: datetime | None = None  # as recorded: kept even after a resume moved the at-risk moment later
+    breached_at: datetime | None = None  # as recorded: a breach is never undone, paused or not
 
     @classmethod
     def of(cls, clock: SlaClock) -> ClockView:
         return cls(kind=clock.kind, started_at=clock.started_at, due_at=clock.due_at,
                    at_risk_due_at=clock.at_risk_due_at, stopped_at=clock.stopped_at, outcome=clock.outcome,
-                   paused=clock.paused_at is not None)
+                   paused=clock.paused_at is not None, at_risk_at=clock.at_risk_at, breached_at=clock.breached_at)
 
     def for_browser(self) -> dict[str, Any]:
         """The clock as components/sla_clock.js reads it (epoch milliseconds): the board's rows and the countdown
         element carry this one shape."""
         return {'kind': self.kind.value, 'label': CLOCK_LABELS[self.kind], 'started': _ms(self.started_at),
-                'due': _ms(self.due_at), 'at_risk': _ms(self.at_risk_due_at), 'stopped': _ms(self.stopped_at),
+                'due': _ms(self.due_at), 'at_risk': _ms(min(m for m in (self.at_risk_at, self.at_risk_due_at) if m)),
+                'breached': _ms(self.breached_at), 'stopped': _ms(self.stopped_at),
                 'outcome': self.outcome.value if self.outcome else None, 'paused': self.paused}
 
 

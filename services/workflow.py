@@ -32,9 +32,11 @@ from models import (
     TimelineEvent,
 )
 
-from . import attachments, clock, complaints, outbox, sessions, sla, writes
+from . import attachments, clock, complaints, limits, outbox, sessions, sla, writes
 from .actor import Actor
-from .errors import DomainError, NotFound, ValidationFailed
+from .complaints_labels import STATUS_LABELS
+from .errors import DomainError, NotFound, RateLimited, ValidationFailed
+from .ratelimit import wait_text
 from .validation import DESCRIPTION_MAX, clean_text
 
 
@@ -190,11 +192,13 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
     if not any(actor.role in m.who for m in TRANSITIONS if m.action == action):
         raise DomainError(_REFUSED_ROLE)
     if move is None:
-        raise DomainError(_REFUSED_STATE.format(complaint.status.value))
+        raise DomainError(_REFUSED_STATE.format(STATUS_LABELS[complaint.status]))
     message = clean_text(message)
     agency = await _target_agency(action, complaint, agency_id)
     if not message and action not in (Action.DISPATCH, Action.REASSIGN):
         raise DomainError('Tuliskan pesannya terlebih dahulu.')
+    if len(message) > DESCRIPTION_MAX:  # the page's field stops here too; this is for whatever else calls
+        raise DomainError(f'Pesan paling banyak {DESCRIPTION_MAX} karakter. Tulisan Anda tidak hilang.')
     now = clock.now()
     change = _Change(by=actor.name, shown_as=actor.shown_name, events=_staff_events(action, message, agency),
                      said=message, user_id=actor.user_id)
@@ -272,19 +276,37 @@ async def reporter_act(*, code_key: str, pin: str, action: str, request_key: str
     move = move_for(action, complaint.status)
     if move is None:
         raise DomainError(_reporter_refusal(action, complaint))
+    # Counted before the work it guards, per complaint; given back when the move is refused or already made
+    if action == Action.ADD_INFO and (wait := limits.reporter_info.reserve(code_key)):
+        raise RateLimited('Informasi tambahan untuk aduan ini sudah banyak dikirim. Silakan coba lagi dalam '
+                          f'{wait_text(wait)}, atau tunggu tanggapan petugas.', wait)
+    made = False
+    try:
+        made = await _apply_reporter(complaint, move, action, request_key=request_key, message=message,
+                                     photo_tokens=photo_tokens, rating=rating)
+    finally:
+        if action == Action.ADD_INFO and not made:
+            limits.reporter_info.refund(code_key)
+    return await (complaints.publish_change(complaint.id) if made else complaints.public_view(complaint.id))
+
+
+async def _apply_reporter(complaint: Complaint, move: Move, action: str, *, request_key: str, message: str,
+                          photo_tokens: Sequence[str], rating: int | None) -> bool:
+    """Make the move; False when the same request made it meanwhile (a double tap racing itself)."""
     now = clock.now()
     change = await _reporter_change(action, complaint, message=message, photo_tokens=photo_tokens, rating=rating,
                                     now=now)
     change.request_key = request_key
     try:
         await _apply(complaint, move, change, expected_version=complaint.version, now=now)
-    except (IntegrityError, Conflict):
-        # The same request arrived twice at once (the first one wrote the key), or someone else changed it
+    except (IntegrityError, Conflict) as error:
         if await TimelineEvent.exists(request_key=request_key, complaint_id=complaint.id):
-            return await complaints.public_view(complaint.id)
-        raise Conflict('Aduan ini baru saja diubah oleh petugas. Silakan coba lagi; tulisan Anda tidak hilang.')\
-            from None
-    return await complaints.publish_change(complaint.id)
+            return False
+        if isinstance(error, IntegrityError):
+            raise
+        raise Conflict('Aduan ini baru saja berubah. Silakan periksa statusnya di atas, lalu coba lagi; tulisan Anda '
+                       'tidak hilang.') from None
+    return True
 
 
 def _reporter_refusal(action: str, complaint: Complaint) -> str:
@@ -356,6 +378,7 @@ async def close_due(now: datetime) -> list[int]:
     """Close every resolved complaint whose 7 x 24 hours since its resolution have passed by ``now``, each at
     its true moment, as the system's move; returns the ids closed. The scheduler calls this at the armed
     moment, on its sweep and at start-up; two racing sweeps close each once (the version guard)."""
+    await _date_older_resolutions()
     closed = []
     for complaint in await Complaint.filter(status=Status.SELESAI, close_due_at__lte=now).select_related(
             'category', 'agency'):
@@ -371,6 +394,17 @@ async def close_due(now: datetime) -> list[int]:
         closed.append(complaint.id)
         await complaints.publish_change(complaint.id)
     return closed
+
+
+async def _date_older_resolutions() -> None:
+    """Give a complaint resolved before auto-close existed (migration 0006 added ``close_due_at`` empty) its
+    closing moment from its resolution, so it closes like any other; a no-op once every row has one."""
+    for complaint_id in await Complaint.filter(status=Status.SELESAI, close_due_at=None).values_list('id', flat=True):
+        resolved = await SlaClock.filter(complaint_id=complaint_id, kind=ClockKind.RESOLUTION,
+                                         stopped_at__not_isnull=True).order_by('-stopped_at').first().values_list(
+            'stopped_at', flat=True)
+        if resolved is not None:
+            await Complaint.filter(id=complaint_id, close_due_at=None).update(close_due_at=resolved + CLOSE_AFTER)
 
 
 async def next_close_at() -> datetime | None:

@@ -29,7 +29,8 @@ def _clean_state():
     limits.configure(submit=(settings.submit_limit, settings.submit_window),
                      lookup=(settings.lookup_fail_limit, settings.lookup_fail_window),
                      upload=(settings.upload_limit, settings.upload_window),
-                     pin=(settings.pin_fail_limit, settings.pin_fail_window))
+                     pin=(settings.pin_fail_limit, settings.pin_fail_window),
+                     info=(settings.reporter_info_limit, settings.reporter_info_window))
     app_settings.forget()
     notifications.forget_recipients()  # staff of an earlier test's database
     yield

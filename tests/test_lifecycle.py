@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import Category, ClockKind, Complaint, EventKind, SlaClock, Status, TimelineEvent
-from services import attachments, clock, complaints, limits, sla, staff_view, workflow
+from services import attachments, clock, complaints, limits, sla, sla_engine, staff_view, workflow
 from services.complaints import PinLimited
 from services.complaints_labels import EVENT_LABELS
-from services.errors import DomainError, ValidationFailed
+from services.errors import DomainError, RateLimited, ValidationFailed
 from services.workflow import Action, Effect, Party
 from tests import factories, lifecycle
 
@@ -198,7 +198,7 @@ async def test_reopening_twice_with_one_form_reopens_once():
     assert await TimelineEvent.filter(complaint__code_key=result.view.code_key, kind='reopened').count() == 1
 
 
-async def test_the_system_marks_only_where_the_map_allows():
+async def test_the_map_lets_the_system_mark_open_complaints_only_and_the_reporter_never_resolve():
     assert workflow.may(Party.SYSTEM, Action.SLA_BREACH, Status.DIRESPONS)
     assert not workflow.may(Party.SYSTEM, Action.SLA_BREACH, Status.SELESAI)
     assert not workflow.may(Party.REPORTER, Action.RESOLVE, Status.DITINDAKLANJUTI)
@@ -209,7 +209,62 @@ async def test_a_paused_clock_past_its_nominal_deadline_is_paused_not_breached()
     clock.freeze(T0)
     result = await lifecycle.walk_to(Status.MENUNGGU_PELAPOR)
     clock.advance(timedelta(days=10))
+    assert await sla_engine.record_due_transitions(clock.now()) == []  # the engine records nothing while paused
     people = await lifecycle.people()
     staff = await staff_view.detail(people['dpupr'], result.view.code_key)
     resolution = next(c for c in staff.clocks if c.view.kind == ClockKind.RESOLUTION)
     assert resolution.state == sla.SlaState.PAUSED and resolution.breached_at is None
+    assert resolution.view.for_browser()['paused'] and resolution.view.for_browser()['breached'] is None
+
+
+async def test_a_recorded_breach_stays_in_what_the_browser_is_sent_after_a_pause_and_a_resume():
+    await Category.filter(code='JALAN').update(pause_when_waiting=True)
+    clock.freeze(T0)
+    result = await lifecycle.walk_to(Status.DIRESPONS)
+    clock.advance(timedelta(days=8))
+    await sla_engine.record_due_transitions(clock.now())  # the resolution clock breached at T0 + 7 days
+    await lifecycle.step(result.view.code_key, Action.WAIT)
+    clock.advance(timedelta(days=1))
+    view = await lifecycle.step(result.view.code_key, Action.FOLLOW_UP)  # resumed: its deadline moved a day
+    sent = view.clock(ClockKind.RESOLUTION).for_browser()
+    assert sent['breached'] == int((T0 + timedelta(days=7)).timestamp() * 1000)
+    assert sent['at_risk'] <= int((T0 + timedelta(days=5, hours=6)).timestamp() * 1000)  # recorded, not moved
+
+
+async def test_a_staff_message_is_bounded_and_a_refusal_names_the_state_in_words():
+    result = await lifecycle.walk_to(Status.DIRESPONS)
+    with pytest.raises(DomainError, match='paling banyak'):
+        await lifecycle.step(result.view.code_key, Action.FOLLOW_UP, message='x' * 5001)
+    with pytest.raises(DomainError) as refused:
+        await lifecycle.step(result.view.code_key, Action.RESPOND)
+    assert '"Sudah direspons"' in refused.value.message  # the label, not the stored value
+
+
+async def test_added_information_is_limited_per_complaint():
+    limits.configure(info=(2, 3600))
+    result = await lifecycle.walk_to(Status.DIRESPONS)
+    for n in range(2):
+        await _reporter(result, Action.ADD_INFO, message=f'Informasi tambahan nomor {n + 1}.')
+    with pytest.raises(RateLimited, match='coba lagi'):
+        await _reporter(result, Action.ADD_INFO, message='Informasi ketiga.')
+    assert await TimelineEvent.filter(complaint__code_key=result.view.code_key, kind='info_added').count() == 2
+    await lifecycle.step(result.view.code_key, Action.WAIT)  # the OPD asks: the answer waits for the limit too
+    with pytest.raises(RateLimited):
+        await _reporter(result, Action.ADD_INFO, message='Jawaban untuk petugas.')
+
+
+async def test_a_locked_rahasia_view_carries_no_rating():
+    result = await lifecycle.walk_to(Status.SELESAI, privacy='rahasia')
+    await _reporter(result, Action.RATE, rating=1, message='Petugasnya kasar.')
+    locked = (await complaints.public_view_by_key(result.view.code_key)).for_viewer(pin_ok=False)
+    assert (locked.rating, locked.rating_comment, locked.reopen_until) == (None, None, None)
+
+
+async def test_a_complaint_resolved_before_auto_close_existed_closes_a_week_after_its_resolution():
+    clock.freeze(T0)
+    result = await lifecycle.walk_to(Status.SELESAI)
+    await Complaint.filter(code_key=result.view.code_key).update(close_due_at=None)  # as migration 0006 left it
+    assert await workflow.close_due(T0 + timedelta(days=6)) == []
+    assert len(await workflow.close_due(T0 + timedelta(days=7))) == 1
+    closed = (await complaints.public_view_by_key(result.view.code_key)).events[-1]
+    assert closed.created_at == T0 + timedelta(days=7)

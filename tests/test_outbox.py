@@ -57,7 +57,7 @@ async def _all_due() -> outbox.Delivery:
     total = Counter()
     while (done := await outbox.deliver_due()).claimed:
         total.update({'claimed': done.claimed, 'sent': done.sent, 'retrying': done.retrying, 'failed': done.failed,
-                      'lost': done.lost})
+                      'lost': done.lost, 'released': done.released})
     return outbox.Delivery(**total)
 
 
@@ -142,9 +142,11 @@ async def test_every_message_arrives_exactly_once_with_the_receivers_down_for_a_
     queued = await OutboxMessage.all().count()
     assert queued == 18  # an SMS and an email to each reporter, an email to the OPD's admin
 
+    # Each pass tries the next email only, the rest wait for a later pass untried; the reporter's phone (the same
+    # for all six) gets one try, and its five later SMS wait behind that one, untried, so they keep their order
     first = await _all_due()
-    assert (first.claimed, first.sent, first.retrying) == (18, 0, 18)
-    errors = set(await OutboxMessage.all().values_list('last_error', flat=True))
+    assert (first.sent, first.retrying, first.claimed - first.released) == (0, 13, 13)
+    errors = set(await OutboxMessage.filter(attempts=1).values_list('last_error', flat=True))
     assert all(e and (e.startswith('SMTP: ') or e.startswith('Webhook: ')) for e in errors), errors
     clock.advance(timedelta(seconds=30))
     assert (await _all_due()).claimed == 0  # the next try is a minute after the first
@@ -164,10 +166,11 @@ async def test_every_message_arrives_exactly_once_with_the_receivers_down_for_a_
     assert len(mailbox.messages) == 12
     assert len(mailbox.to('siti@contoh.id')) == 6 and len(mailbox.to('dpupr@wonosobokab.go.id')) == 6
     rows = await OutboxMessage.all()
-    assert all(m.status == OutboxStatus.SENT and m.attempts == 2 and m.sent_at == clock.now() - timedelta(days=3)
+    assert all(m.status == OutboxStatus.SENT and m.sent_at == clock.now() - timedelta(days=3)
                and m.last_error is None and m.lease_owner is None for m in rows)
+    assert sorted(m.attempts for m in rows) == [1] * 5 + [2] * 13
     tries = await OutboxAttempt.all().order_by('id').values_list('message_id', 'ok')
-    assert Counter(ok for _, ok in tries) == {False: 18, True: 18}
+    assert Counter(ok for _, ok in tries) == {False: 13, True: 18}
 
 
 async def test_the_webhook_body_is_as_documented(senders_on):
@@ -362,3 +365,39 @@ async def test_an_email_given_to_a_staff_member_gets_the_next_notice():
     second = await factories.submit(title='Aduan berikutnya')
     assert await OutboxMessage.filter(recipient=Recipient.STAFF).values_list('address', 'code') == [
         ('dpupr@wonosobokab.go.id', second.code)]
+
+
+async def test_a_receiver_that_fails_costs_one_try_per_pass_and_a_phones_messages_keep_their_order(senders_on):
+    _, gateway = senders_on
+    result = await _reported()
+    for action in (Action.RESPOND, Action.WAIT):
+        await lifecycle.step(result.view.code_key, action)
+    await OutboxMessage.filter(transport=Transport.EMAIL).delete()  # the reporter's three SMS only
+    gateway.status = 503
+    done = await outbox.deliver_due()
+    assert (done.claimed, done.retrying, done.released) == (3, 1, 2)  # the later two were not tried
+    assert await OutboxAttempt.all().count() == 1
+    gateway.status = 200
+    clock.advance(timedelta(minutes=1))
+    assert (await _all_due()).sent == 3
+    texts = [body['text'] for body in gateway.received]
+    assert len(texts) == 3
+    assert 'sudah kami terima' in texts[0] and 'ditanggapi petugas' in texts[1] and 'bertanya' in texts[2]
+
+
+async def test_a_worker_whose_lease_passed_to_another_does_not_send(senders_on):
+    _, gateway = senders_on
+    await _reported()
+    await OutboxMessage.filter(transport=Transport.EMAIL).delete()
+    slow = await outbox._claim('slow-worker:1', frozenset(Transport), limit=10, lease=outbox.LEASE)
+    clock.advance(outbox.LEASE + timedelta(seconds=1))  # its batch took longer than the lease
+    taken = await outbox._claim('other-worker:1', frozenset(Transport), limit=10, lease=outbox.LEASE)
+    assert [m.id for m in taken] == [m.id for m in slow]
+    # the slow worker reaches the message only now: its lease is gone, so it does not send it
+    sender = senders.WebhookSender()
+    try:
+        assert await outbox._send_one(slow[0], 'slow-worker:1', outbox.BACKOFF, outbox.LEASE,
+                                      webhook_sender=sender) == 'lost'
+    finally:
+        await sender.close()
+    assert gateway.received == []

@@ -3,6 +3,7 @@
 from nicegui.testing import User
 
 from models import Complaint, Status, TimelineEvent
+from services import limits
 from services.complaints import Privacy
 from tests import factories, lifecycle
 
@@ -97,3 +98,18 @@ async def test_a_rejected_complaint_offers_nothing_to_answer(user: User):
     await user.should_not_see(marker='send-info')
     await user.should_not_see(marker='send-rating')
     await user.should_not_see(marker='send-reopen')
+
+
+async def test_a_wait_is_told_where_the_reporter_looks_once_the_pin_field_is_gone(user: User):
+    limits.configure(info=(1, 3600))
+    result = await lifecycle.walk_to(Status.DIRESPONS)
+    await user.open(f'/lacak/{result.code}')
+    user.find(marker='info').type('Lubangnya makin lebar.')
+    user.find(marker='reply-pin').type(result.pin)
+    user.find(marker='send-info').click()
+    await user.should_see('Informasi Anda sudah diteruskan ke petugas', retries=30)
+    await user.should_not_see(marker='reply-pin')
+    user.find(marker='info').type('Sekarang ada genangan air juga.')
+    user.find(marker='send-info').click()
+    await user.should_see('sudah banyak dikirim', retries=30)  # not into the hidden PIN field
+    assert user.find(marker='info').elements.pop().value == 'Sekarang ada genangan air juga.'
