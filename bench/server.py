@@ -144,8 +144,9 @@ def bare_page() -> None:
 
 @ui.page('/bench/bare-track')
 def bare_track_page() -> None:
-    """The tracking page's elements from stock parts: the complaint's facts, two clocks, its content, the
-    reporter's three small forms and the timeline, with no lookup, no services and no components."""
+    """The tracking page of an open complaint from stock parts: the complaint's facts, two clocks, its content,
+    the reporter's form to add information (what that page shows; rating and reopening come after resolution)
+    and the timeline, with no lookup, no services and no components."""
     for text in ('WSB-7K3M-9QXD', 'Sedang ditindaklanjuti', 'Kategori', 'Jalan rusak atau berlubang', 'Ditangani',
                  'Dinas Pekerjaan Umum dan Penataan Ruang', 'Dilaporkan', 'Senin, 30 November 2026 09.00 WIB',
                  'Respons awal: tepat waktu', 'Penyelesaian: sisa 6 hari 23 jam', 'Aduan publik. Isi aduan tampil.',
@@ -157,12 +158,6 @@ def bare_track_page() -> None:
     ui.textarea('Informasi tambahan')
     ui.input('Foto')
     ui.button('Kirim informasi')
-    ui.label('Seberapa puas Anda dengan penanganan aduan ini?')
-    ui.rating(value=0, max=5)
-    ui.textarea('Komentar (opsional)')
-    ui.button('Kirim penilaian')
-    ui.textarea('Alasan membuka kembali')
-    ui.button('Buka kembali aduan')
     ui.html('<h2>Riwayat penanganan</h2><ol><li>Aduan diterima</li><li>Respons</li></ol>', sanitize=False)
 
 

@@ -41,31 +41,47 @@ class ReplyPanel:
             self.question = ui.label().classes('lapor-note lapor-pre').mark('question')
             self.pin = text_input('PIN aduan', marker='reply-pin', inputmode='numeric', autocomplete='off',
                                   max_length=6, hint='PIN yang Anda terima saat mengirim aduan')
-            with ui.element('div').classes('lapor-form') as self.info_box:
-                self.info = styled(ui.textarea('Informasi tambahan'), 'outlined stack-label autogrow counter '
-                                   'hide-bottom-space', {'maxlength': DESCRIPTION_MAX}).mark('info')
-                self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos,
-                                          title=f'Foto (opsional, maksimal {settings.max_photos})').mark('info-photos')
-                ui.button('Kirim informasi', on_click=self._add_info).classes('lapor-submit').props(
-                    'unelevated color=primary no-caps').mark('send-info')
-            with ui.element('div').classes('lapor-form') as self.rate_box:
-                ui.label('Seberapa puas Anda dengan penanganan aduan ini?')
-                self.stars = ui.rating(value=0, max=5, size='44px', icon=STAR_ICON).props(
-                    'color=amber-9 color-selected=amber-9 no-dimming').mark('stars')
-                self.stars_error = ui.label().classes('lapor-field-error').mark('stars-error')
-                self.comment = styled(ui.textarea('Komentar (opsional)'), 'outlined stack-label autogrow '
-                                      'hide-bottom-space', {'maxlength': workflow.MAX_COMMENT}).mark('comment')
-                ui.button('Kirim penilaian', on_click=self._rate).classes('lapor-submit').props(
-                    'unelevated color=primary no-caps').mark('send-rating')
+            # Each form is built the first time the complaint allows it: most visitors of an open complaint never
+            # need the rating's or the reopening's fields, and every element costs server time on every page
+            self.info_box = ui.element('div').classes('lapor-form')
+            self.rate_box = ui.element('div').classes('lapor-form')
             self.rated = ui.label().mark('rated')
-            with ui.element('div').classes('lapor-form') as self.reopen_box:
-                self.reopen_intro = ui.html('', sanitize=False)
-                self.reason = styled(ui.textarea('Alasan membuka kembali'), 'outlined stack-label autogrow '
-                                     'hide-bottom-space', {'maxlength': workflow.MAX_COMMENT}).mark('reason')
-                ui.button('Buka kembali aduan', on_click=self._reopen).props(
-                    'outline color=primary no-caps').classes('lapor-submit').mark('send-reopen')
+            self.reopen_box = ui.element('div').classes('lapor-form')
             self.done = ui.label().classes('lapor-saved').props('role=status aria-live=polite').mark('reply-done')
         self.show(view)
+
+    def _build_info(self) -> None:
+        with self.info_box:
+            self.info = styled(ui.textarea('Informasi tambahan'), 'outlined stack-label autogrow counter '
+                               'hide-bottom-space', {'maxlength': DESCRIPTION_MAX}).mark('info')
+            self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos,
+                                      title=f'Foto (opsional, maksimal {settings.max_photos})').mark('info-photos')
+            ui.button('Kirim informasi', on_click=self._add_info).classes('lapor-submit').props(
+                'unelevated color=primary no-caps').mark('send-info')
+
+    def _build_rate(self) -> None:
+        with self.rate_box:
+            ui.label('Seberapa puas Anda dengan penanganan aduan ini?')
+            self.stars = ui.rating(value=0, max=5, size='44px', icon=STAR_ICON).props(
+                'color=amber-9 color-selected=amber-9 no-dimming').mark('stars')
+            self.stars_error = ui.label().classes('lapor-field-error').mark('stars-error')
+            self.comment = styled(ui.textarea('Komentar (opsional)'), 'outlined stack-label autogrow '
+                                  'hide-bottom-space', {'maxlength': workflow.MAX_COMMENT}).mark('comment')
+            ui.button('Kirim penilaian', on_click=self._rate).classes('lapor-submit').props(
+                'unelevated color=primary no-caps').mark('send-rating')
+
+    def _build_reopen(self) -> None:
+        with self.reopen_box:
+            self.reopen_intro = ui.html('', sanitize=False)
+            self.reason = styled(ui.textarea('Alasan membuka kembali'), 'outlined stack-label autogrow '
+                                 'hide-bottom-space', {'maxlength': workflow.MAX_COMMENT}).mark('reason')
+            ui.button('Buka kembali aduan', on_click=self._reopen).props(
+                'outline color=primary no-caps').classes('lapor-submit').mark('send-reopen')
+
+    def _ensure(self, box: ui.element, build: Callable[[], None], needed: bool) -> None:
+        if needed and not box.default_slot.children:
+            build()
+        box.set_visibility(needed)
 
     def show(self, view: PublicView) -> None:
         """Show the forms the complaint allows now (``view`` as its holder may see it)."""
@@ -83,9 +99,9 @@ class ReplyPanel:
                                 '<h2>Tambah informasi</h2>' if can_add else '<h2>Penilaian Anda</h2>')
         self.question.text = question
         self.question.set_visibility(bool(question))
-        self.info_box.set_visibility(can_add)
-        self.rate_box.set_visibility(can_rate)
-        self.reopen_box.set_visibility(can_reopen)
+        self._ensure(self.info_box, self._build_info, can_add)
+        self._ensure(self.rate_box, self._build_rate, can_rate)
+        self._ensure(self.reopen_box, self._build_reopen, can_reopen)
         if can_reopen:
             assert view.reopen_until is not None
             self.reopen_intro.content = ('<h3>Masalahnya belum tuntas?</h3><p class="lapor-muted">Anda dapat membuka '
@@ -166,5 +182,5 @@ class ReplyPanel:
         if 'rating' in errors:
             self.stars_error.text = errors['rating']
         if 'message' in errors:
-            field = {Action.ADD_INFO: self.info, Action.RATE: self.comment, Action.REOPEN: self.reason}[action]
-            field.error = errors['message']
+            field = {Action.ADD_INFO: 'info', Action.RATE: 'comment', Action.REOPEN: 'reason'}[action]
+            getattr(self, field).error = errors['message']
