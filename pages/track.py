@@ -12,7 +12,7 @@ from components.frame import frame
 from components.sla_countdown import SlaCountdown
 from components.timeline import Timeline
 from services import attachments, complaints, events
-from services.complaints import PinLimited, PublicView
+from services.complaints import PinLimited, Privacy, PublicView
 from services.complaints_labels import PRIVACY_LABELS, STATUS_LABELS
 from services.errors import NotFound, RateLimited
 from services.settings import settings
@@ -121,13 +121,15 @@ class _TrackView:
             self.place = ui.label().classes('lapor-muted').mark('place')
             self.description = ui.label().classes('lapor-pre').mark('description')
             self.photos = ui.html('', sanitize=False).mark('photos')
-        with ui.element('section').classes('lapor-card lapor-form') as self.locked_card:
-            ui.html('<p class="lapor-note">Aduan ini <strong>rahasia</strong>. Isi dan riwayatnya hanya terlihat '
-                    'dengan PIN yang Anda terima saat mengirim aduan.</p>', sanitize=False)
-            self.pin = text_input('PIN', marker='pin', inputmode='numeric', autocomplete='off', max_length=6)
-            self.pin.on('keydown.enter', self._unlock)
-            ui.button('Buka dengan PIN', on_click=self._unlock).props('unelevated color=primary no-caps').mark(
-                'unlock')
+        self.locked_card: ui.element | None = None  # the PIN form, only for a rahasia complaint (privacy is fixed)
+        if view.privacy == Privacy.RAHASIA:
+            with ui.element('section').classes('lapor-card lapor-form') as self.locked_card:
+                ui.html('<p class="lapor-note">Aduan ini <strong>rahasia</strong>. Isi dan riwayatnya hanya terlihat '
+                        'dengan PIN yang Anda terima saat mengirim aduan.</p>', sanitize=False)
+                self.pin = text_input('PIN', marker='pin', inputmode='numeric', autocomplete='off', max_length=6)
+                self.pin.on('keydown.enter', self._unlock)
+                ui.button('Buka dengan PIN', on_click=self._unlock).props('unelevated color=primary no-caps').mark(
+                    'unlock')
         self.reply = ReplyPanel(view.for_viewer(pin_ok=self.pin_ok), address=address, pin=pin,
                                 on_pin=self._pin_given)
         with ui.element('section').classes('lapor-card') as self.timeline_card:
@@ -147,7 +149,8 @@ class _TrackView:
             if (clock_view := view.clock(kind)) is not None:
                 countdown.show(clock_view)
         self.content_card.set_visibility(view.content_visible)
-        self.locked_card.set_visibility(not view.content_visible)
+        if self.locked_card is not None:
+            self.locked_card.set_visibility(not view.content_visible)
         self.timeline_card.set_visibility(view.content_visible)
         self.reply.show(view)
         if view.content_visible:

@@ -108,6 +108,9 @@ _reference: dict[str, tuple[float, Any]] = {}
 SUMMARY_MAX_AGE = 30.0
 SUMMARY_CACHE_SIZE = 10_000
 _summary_cache: dict[str, tuple[float, PublicSummary]] = {}
+# Whole public views by code key, for tracking pages opened again and again (a shared link, a reload): set fresh
+# by every published change, read for a lookup, with the same bounds as the summaries
+_view_cache: dict[str, tuple[float, PublicView]] = {}
 
 
 async def _cached(name: str, load: Callable[[], Awaitable[Any]]) -> Any:
@@ -125,6 +128,7 @@ def forget_reference_data() -> None:
     the boards' shared readings are read again too."""
     _reference.clear()
     _summary_cache.clear()
+    _view_cache.clear()
     events.reference_data_changed()
 
 
@@ -362,7 +366,7 @@ async def look_up(*, code: str, pin: str | None = None, client_address: str | No
     if client_address is not None and (wait := limits.failed_lookups.reserve(client_address)):
         raise RateLimited(f'Terlalu banyak percobaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
     key = codes.code_key(code)
-    view = await public_view_by_key(key) if key else None
+    view = await _view_for_lookup(key) if key else None
     if view is None:
         raise NotFound('Kode pelacakan tidak ditemukan. Periksa kembali kodenya.')
     pin_ok = pin_wrong = False
@@ -404,6 +408,23 @@ async def prove_reporter(*, code_key: str, pin: str, client_address: str | None)
     _refund(client_address)
 
 
+async def _view_for_lookup(key: str) -> PublicView | None:
+    hit = _view_cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < SUMMARY_MAX_AGE:
+        return hit[1]
+    seen = events.published()
+    view = await public_view_by_key(key)
+    if view is not None and events.published() == seen:  # no change published while reading: it is current
+        _remember(view)
+    return view
+
+
+def _remember(view: PublicView) -> None:
+    if len(_view_cache) >= SUMMARY_CACHE_SIZE and view.code_key not in _view_cache:
+        del _view_cache[next(iter(_view_cache))]
+    _view_cache[view.code_key] = (time.monotonic(), view)
+
+
 def _refund(client_address: str | None) -> None:
     if client_address is not None:
         limits.failed_lookups.refund(client_address)
@@ -413,6 +434,7 @@ async def publish_change(complaint_id: int) -> PublicView:
     """Read a changed complaint once, project it for every audience, and emit ``updated``."""
     view = await public_view(complaint_id)
     _summary_cache.pop(view.code_key, None)
+    _remember(view)
     events.publish(events.ComplaintNews('updated', complaint_id, view.code_key, view, await rows.row_for(complaint_id)))
     return view
 

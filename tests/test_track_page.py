@@ -119,3 +119,12 @@ async def test_tracking_page_says_what_the_privacy_choice_means(user: User, priv
     for other, (_, other_meaning) in PRIVACY_LABELS.items():
         if other != privacy:
             await user.should_not_see(other_meaning)
+
+
+async def test_a_tracking_page_opened_again_after_a_change_shows_the_change(user: User):
+    result = await factories.submit()
+    await user.open(f'/lacak/{result.code}')  # the lookup keeps this complaint's view for the next visitor
+    await lifecycle.step(result.view.code_key, Action.RESPOND, message='Tim kami menuju lokasi siang ini.')
+    await user.open(f'/lacak/{result.code}')
+    await user.should_see('Tim kami menuju lokasi siang ini.')
+    await user.should_see('Sudah direspons')
