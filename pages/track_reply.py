@@ -41,26 +41,35 @@ class ReplyPanel:
             self.question = ui.label().classes('lapor-note lapor-pre').mark('question')
             self.pin = text_input('PIN aduan', marker='reply-pin', inputmode='numeric', autocomplete='off',
                                   max_length=6, hint='PIN yang Anda terima saat mengirim aduan')
-            # Each form is built the first time the complaint allows it: most visitors of an open complaint never
-            # need the rating's or the reopening's fields, and every element costs server time on every page
-            self.info_box = ui.element('div').classes('lapor-form')
-            self.rate_box = ui.element('div').classes('lapor-form')
-            self.rated = ui.label().mark('rated')
-            self.reopen_box = ui.element('div').classes('lapor-form')
+            # Each form is built the first time the complaint allows it, above the status line: most visitors of an
+            # open complaint never need the rating's or the reopening's fields, and every element costs server time
+            # on every page
+            self.info_box: ui.element | None = None
+            self.rate_box: ui.element | None = None
+            self.rated: ui.label | None = None
+            self.reopen_box: ui.element | None = None
             self.done = ui.label().classes('lapor-saved').props('role=status aria-live=polite').mark('reply-done')
         self.show(view)
 
-    def _build_info(self) -> None:
-        with self.info_box:
+    def _box(self) -> ui.element:
+        """A new container in the card, placed above the status line."""
+        with self.card:
+            box = ui.element('div').classes('lapor-form')
+        box.move(self.card, target_index=self.card.default_slot.children.index(self.done))
+        return box
+
+    def _build_info(self) -> ui.element:
+        with self._box() as box:
             self.info = styled(ui.textarea('Informasi tambahan'), 'outlined stack-label autogrow counter '
                                'hide-bottom-space', {'maxlength': DESCRIPTION_MAX}).mark('info')
             self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos,
                                       title=f'Foto (opsional, maksimal {settings.max_photos})').mark('info-photos')
             ui.button('Kirim informasi', on_click=self._add_info).classes('lapor-submit').props(
                 'unelevated color=primary no-caps').mark('send-info')
+        return box
 
-    def _build_rate(self) -> None:
-        with self.rate_box:
+    def _build_rate(self) -> ui.element:
+        with self._box() as box:
             ui.label('Seberapa puas Anda dengan penanganan aduan ini?')
             self.stars = ui.rating(value=0, max=5, size='44px', icon=STAR_ICON).props(
                 'color=amber-9 color-selected=amber-9 no-dimming').mark('stars')
@@ -69,19 +78,25 @@ class ReplyPanel:
                                   'hide-bottom-space', {'maxlength': workflow.MAX_COMMENT}).mark('comment')
             ui.button('Kirim penilaian', on_click=self._rate).classes('lapor-submit').props(
                 'unelevated color=primary no-caps').mark('send-rating')
+        return box
 
-    def _build_reopen(self) -> None:
-        with self.reopen_box:
+    def _build_reopen(self) -> ui.element:
+        with self._box() as box:
             self.reopen_intro = ui.html('', sanitize=False)
             self.reason = styled(ui.textarea('Alasan membuka kembali'), 'outlined stack-label autogrow '
                                  'hide-bottom-space', {'maxlength': workflow.MAX_COMMENT}).mark('reason')
             ui.button('Buka kembali aduan', on_click=self._reopen).props(
                 'outline color=primary no-caps').classes('lapor-submit').mark('send-reopen')
+        return box
 
-    def _ensure(self, box: ui.element, build: Callable[[], None], needed: bool) -> None:
-        if needed and not box.default_slot.children:
-            build()
-        box.set_visibility(needed)
+    @staticmethod
+    def _ensure(box: ui.element | None, build: Callable[[], ui.element], needed: bool) -> ui.element | None:
+        """The box, built now if it is needed for the first time, shown only while needed."""
+        if box is None and needed:
+            box = build()
+        if box is not None:
+            box.set_visibility(needed)
+        return box
 
     def show(self, view: PublicView) -> None:
         """Show the forms the complaint allows now (``view`` as its holder may see it)."""
@@ -99,19 +114,21 @@ class ReplyPanel:
                                 '<h2>Tambah informasi</h2>' if can_add else '<h2>Penilaian Anda</h2>')
         self.question.text = question
         self.question.set_visibility(bool(question))
-        self._ensure(self.info_box, self._build_info, can_add)
-        self._ensure(self.rate_box, self._build_rate, can_rate)
-        self._ensure(self.reopen_box, self._build_reopen, can_reopen)
+        self.info_box = self._ensure(self.info_box, self._build_info, can_add)
+        self.rate_box = self._ensure(self.rate_box, self._build_rate, can_rate)
+        self.reopen_box = self._ensure(self.reopen_box, self._build_reopen, can_reopen)
         if can_reopen:
             assert view.reopen_until is not None
             self.reopen_intro.content = ('<h3>Masalahnya belum tuntas?</h3><p class="lapor-muted">Anda dapat membuka '
                                          'kembali aduan ini satu kali, paling lambat '
                                          f'{escape(wib(view.reopen_until))}.</p>')
         if view.rating is not None:
+            if self.rated is None:
+                with self._box():
+                    self.rated = ui.label().mark('rated')
             stars = '★' * view.rating + '☆' * (5 - view.rating)
             comment = f' — "{view.rating_comment}"' if view.rating_comment else ''
             self.rated.text = f'Penilaian Anda: {stars} ({view.rating} dari 5){comment}'
-        self.rated.set_visibility(view.rating is not None)
         self.pin.set_visibility(self.known_pin is None and (can_add or can_rate or can_reopen))
 
     async def _add_info(self) -> None:
