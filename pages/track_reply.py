@@ -20,7 +20,6 @@ from services.workflow import Action
 
 # Material "star" as an SVG path: Quasar draws it inline, so no icon font is downloaded
 STAR_ICON = 'M12 17.27 18.18 21l-1.64-7.03L22 9.24l-7.19-.61L12 2 9.19 8.63 2 9.24l5.46 4.73L5.82 21z|0 0 24 24'
-OPEN = frozenset({'baru', 'didisposisikan', 'direspons', 'ditindaklanjuti', 'menunggu_pelapor'})
 
 
 class ReplyPanel:
@@ -101,8 +100,9 @@ class ReplyPanel:
     def show(self, view: PublicView) -> None:
         """Show the forms the complaint allows now (``view`` as its holder may see it)."""
         status = view.status.value
-        can_add = status in OPEN
-        can_rate = status in ('selesai', 'ditutup') and view.rating is None
+        # what the reporter may do now is the workflow map's answer, not a copy of it
+        can_add = workflow.may(workflow.Party.REPORTER, Action.ADD_INFO, view.status)
+        can_rate = workflow.may(workflow.Party.REPORTER, Action.RATE, view.status) and view.rating is None
         can_reopen = view.reopen_until is not None and clock.now() < view.reopen_until
         shown = can_add or can_rate or can_reopen or view.rating is not None
         self.card.set_visibility(view.content_visible and shown)

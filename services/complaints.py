@@ -363,23 +363,15 @@ async def look_up(*, code: str, pin: str | None = None, client_address: str | No
     (every address together). Past a limit the call is refused before any database work, and a right
     code or PIN waits too. Raises NotFound, RateLimited or PinLimited (a RateLimited).
     """
-    if client_address is not None and (wait := limits.failed_lookups.reserve(client_address)):
-        raise RateLimited(f'Terlalu banyak percobaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
+    _reserve_lookup(client_address)
     key = codes.code_key(code)
     view = await _view_for_lookup(key) if key else None
     if view is None:
         raise NotFound('Kode pelacakan tidak ditemukan. Periksa kembali kodenya.')
     pin_ok = pin_wrong = False
     if pin and pin.strip():
-        if wait := limits.failed_pins.reserve(view.code_key):
-            _refund(client_address)  # the code was right and no PIN was checked
-            raise PinLimited('Terlalu banyak PIN salah untuk aduan ini. Demi keamanan, PIN dapat dicoba lagi dalam '
-                             f'{wait_text(wait)}.', wait)
-        pin_hash = await Complaint.filter(code_key=view.code_key).first().values_list('pin_hash', flat=True)
-        pin_ok = codes.check_pin(pin, view.code_key, str(pin_hash))
+        pin_ok = bool(await _pin_matches(view.code_key, pin, client_address))
         pin_wrong = not pin_ok
-        if pin_ok:
-            limits.failed_pins.refund(view.code_key)
     if not pin_wrong:
         _refund(client_address)
     return Lookup(view=view.for_viewer(pin_ok=pin_ok), pin_ok=pin_ok, pin_wrong=pin_wrong)
@@ -389,11 +381,29 @@ async def prove_reporter(*, code_key: str, pin: str, client_address: str | None)
     """Check that whoever acts holds the complaint's PIN, counted and throttled as a tracking lookup with a
     PIN is (the attempt is counted before the check and given back when right). Raises PinLimited,
     RateLimited, NotFound or DomainError (a wrong PIN)."""
-    if client_address is not None and (wait := limits.failed_lookups.reserve(client_address)):
-        raise RateLimited(f'Terlalu banyak percobaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
+    _reserve_lookup(client_address)
     if not (pin or '').strip():
         _refund(client_address)
         raise DomainError('Masukkan PIN aduan ini.')
+    matches = await _pin_matches(code_key, pin, client_address)
+    if matches is None:
+        raise NotFound('Aduan tidak ditemukan.')
+    if not matches:
+        raise DomainError('PIN tidak cocok. Periksa kembali PIN yang Anda simpan.')
+    _refund(client_address)
+
+
+def _reserve_lookup(client_address: str | None) -> None:
+    """Count a lookup against the client's failed-lookup limit before anything is read (given back when it
+    turns out right); raises RateLimited past the limit."""
+    if client_address is not None and (wait := limits.failed_lookups.reserve(client_address)):
+        raise RateLimited(f'Terlalu banyak percobaan yang gagal. Silakan coba lagi dalam {wait_text(wait)}.', wait)
+
+
+async def _pin_matches(code_key: str, pin: str, client_address: str | None) -> bool | None:
+    """Whether ``pin`` is the complaint's (None: no such complaint), counted against the complaint's wrong-PIN
+    limit before the check and given back when right. Past the limit raises PinLimited, giving the client's
+    lookup back (the code was right and no PIN was checked)."""
     if wait := limits.failed_pins.reserve(code_key):
         _refund(client_address)
         raise PinLimited('Terlalu banyak PIN salah untuk aduan ini. Demi keamanan, PIN dapat dicoba lagi dalam '
@@ -401,11 +411,11 @@ async def prove_reporter(*, code_key: str, pin: str, client_address: str | None)
     pin_hash = await Complaint.filter(code_key=code_key).first().values_list('pin_hash', flat=True)
     if pin_hash is None:
         limits.failed_pins.refund(code_key)
-        raise NotFound('Aduan tidak ditemukan.')
-    if not codes.check_pin(pin, code_key, str(pin_hash)):
-        raise DomainError('PIN tidak cocok. Periksa kembali PIN yang Anda simpan.')
-    limits.failed_pins.refund(code_key)
-    _refund(client_address)
+        return None
+    matches = codes.check_pin(pin, code_key, str(pin_hash))
+    if matches:
+        limits.failed_pins.refund(code_key)
+    return matches
 
 
 async def _view_for_lookup(key: str) -> PublicView | None:
