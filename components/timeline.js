@@ -1,6 +1,8 @@
 // A complaint's timeline as one element fed plain rows (a busy complaint stays one element).
 export default {
   template: `
+    <div>
+    <h2 v-if="heading">{{ heading }}</h2>
     <ol class="lapor-timeline">
       <li v-for="row in rows" :key="row.id" :class="{ 'lapor-internal': row.internal }">
         <div class="lapor-timeline-head">
@@ -16,6 +18,7 @@ export default {
         </div>
       </li>
       <li v-if="!rows.length" class="lapor-muted">{{ empty }}</li>
-    </ol>`,
-  props: { rows: Array, empty: String },
+    </ol>
+    </div>`,
+  props: { rows: Array, empty: String, heading: String },
 };

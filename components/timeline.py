@@ -21,10 +21,9 @@ def timeline_rows(events: Iterable[EventView]) -> list[dict]:
 
 
 class Timeline(ui.element, component='timeline.js'):
-    def __init__(self, events: Iterable[EventView], *, empty: str = 'Belum ada catatan.') -> None:
+    def __init__(self, events: Iterable[EventView], *, empty: str = 'Belum ada catatan.', heading: str = '') -> None:
         super().__init__()
-        self._props['empty'] = empty
-        self.show(events)
+        self._props.update(empty=empty, heading=heading, rows=timeline_rows(events))  # one change while being built
 
     def show(self, events: Iterable[EventView], *, internal: Iterable[bool] = ()) -> None:
         """Show ``events``; those flagged in ``internal`` (staff pages only) are marked as such."""
@@ -32,10 +31,9 @@ class Timeline(ui.element, component='timeline.js'):
         for row, hidden in zip(rows, internal, strict=False):
             if hidden:
                 row.update(internal=True, label=f'{row["label"]} (internal)')
-        self._props['rows'] = rows
-        self.update()
+        self._props['rows'] = rows  # the change sends the element
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         # lets NiceGUI's simulated user (tests) read the rows like a person reads the page
-        return [*super()._displayed_contents(only_visible=only_visible),
+        return [*super()._displayed_contents(only_visible=only_visible), self._props.get('heading'),
                 *(f'{r["label"]} {r["message"]}' for r in self._props['rows'])]

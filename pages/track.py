@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import Request
 from nicegui import ui
-from nicegui.elements.mixins.text_element import TextElement
 
 from components.design import STATUS_COLOURS, escape, wib
 from components.fields import text_input
@@ -98,24 +97,18 @@ class _TrackView:
         self.key = view.code_key
         self.pin_ok = pin is not None
         self.pin_value = pin
+        # Few elements, each built with its final props: every element and every prop change costs server time on
+        # every page load (measured by make bench), so what never changes by itself on screen is one HTML element
+        # per card, rewritten whole when the complaint changes
+        label, meaning = PRIVACY_LABELS[view.privacy]
+        self.privacy_note = f'Aduan {label.lower()}. {meaning}'  # what the choice means here; fixed, like the choice
         with ui.element('section').classes('lapor-card'):
-            TextElement(tag='h1', text=view.code).classes('lapor-code').mark('code')
-            self.status = ui.label().classes('lapor-status').mark('status')
-            # One element for the three facts (seven as separate ones: each costs server time on every page)
-            self.facts = ui.html('', sanitize=False, tag='dl').classes('lapor-dl').mark('facts')
-            with ui.element('div').classes('lapor-clocks').style('margin-top:10px'):
+            self.summary = ui.html('', sanitize=False).mark('summary')
+            with ui.element('div').classes('lapor-clocks'):
                 self.clocks = [SlaCountdown(view.clock(kind)).mark(f'clock-{kind.value}')
                                for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
-            # What the reporter's choice means for this complaint (publik and anonim otherwise look alike);
-            # the same words as on the form, from one place. The choice never changes, so it is built once.
-            label, meaning = PRIVACY_LABELS[view.privacy]
-            ui.label(f'Aduan {label.lower()}. {meaning}').classes('lapor-muted').style('margin-top:10px').mark(
-                'privacy-note')
         with ui.element('section').classes('lapor-card') as self.content_card:
-            self.title = ui.html('', sanitize=False).mark('title')
-            self.place = ui.label().classes('lapor-muted').mark('place')
-            self.description = ui.label().classes('lapor-pre').mark('description')
-            self.photos = ui.html('', sanitize=False).mark('photos')
+            self.content = ui.html('', sanitize=False).mark('content')
         self.locked_card: ui.element | None = None  # the PIN form, only for a rahasia complaint (privacy is fixed)
         if view.privacy == Privacy.RAHASIA:
             with ui.element('section').classes('lapor-card lapor-form') as self.locked_card:
@@ -128,19 +121,21 @@ class _TrackView:
         self.reply = ReplyPanel(view.for_viewer(pin_ok=self.pin_ok), address=address, pin=pin,
                                 on_pin=self._pin_given)
         with ui.element('section').classes('lapor-card') as self.timeline_card:
-            ui.html('<h2>Riwayat penanganan</h2>', sanitize=False)
-            self.timeline = Timeline(()).mark('timeline')
+            self.timeline = Timeline((), heading='Riwayat penanganan').mark('timeline')
         self.show(view)
         events.complaint_changed.subscribe(self._on_change)
 
     def show(self, full: PublicView) -> None:
         view = full.for_viewer(pin_ok=self.pin_ok)
-        self.status.text = STATUS_LABELS[view.status]
-        self.status.style(f'background:{STATUS_COLOURS[view.status.value]}')
-        self.facts.content = ''.join(
-            f'<dt>{term}</dt><dd>{escape(value)}</dd>' for term, value in (
-                ('Kategori', view.category_name), ('Ditangani', view.agency_name or 'Menunggu verifikasi Diskominfo'),
-                ('Dilaporkan', wib(view.reported_at))))
+        facts = ''.join(f'<dt>{term}</dt><dd>{escape(value)}</dd>' for term, value in (
+            ('Kategori', view.category_name), ('Ditangani', view.agency_name or 'Menunggu verifikasi Diskominfo'),
+            ('Dilaporkan', wib(view.reported_at))))
+        self.summary.content = (
+            f'<h1 class="lapor-code">{view.code}</h1>'
+            f'<p class="lapor-status-line"><span class="lapor-status" '
+            f'style="background:{STATUS_COLOURS[view.status.value]}">{STATUS_LABELS[view.status]}</span></p>'
+            f'<dl class="lapor-dl">{facts}</dl>'
+            f'<p class="lapor-muted lapor-privacy-note">{escape(self.privacy_note)}</p>')
         for countdown, kind in zip(self.clocks, (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION), strict=True):
             if (clock_view := view.clock(kind)) is not None:
                 countdown.show(clock_view)
@@ -150,14 +145,16 @@ class _TrackView:
         self.timeline_card.set_visibility(view.content_visible)
         self.reply.show(view)
         if view.content_visible:
-            self.title.content = f'<h2>{escape(view.title or "")}</h2>' if view.title else ''
-            self.place.text = ', '.join(p for p in (view.village, f'Kec. {view.district_name}'
-                                                    if view.district_name else None) if p)
-            self.description.text = view.description or ''
-            self.photos.content = ''.join(
+            place = ', '.join(p for p in (view.village, f'Kec. {view.district_name}' if view.district_name else None)
+                              if p)
+            photos = ''.join(
                 f'<a class="lapor-photo" href="{url}" target="_blank"><img src="{url}" alt="Foto {i}" '
                 f'loading="lazy"></a>' for i, url in enumerate(map(attachments.signed_url, view.photos), 1))
-            self.photos.classes('lapor-photo-list')
+            self.content.content = ''.join((
+                f'<h2>{escape(view.title)}</h2>' if view.title else '',
+                f'<p class="lapor-muted">{escape(place)}</p>' if place else '',
+                f'<p class="lapor-pre">{escape(view.description or "")}</p>',
+                f'<div class="lapor-photo-list">{photos}</div>' if photos else ''))
             self.timeline.show(view.events)
 
     def _pin_given(self, pin: str) -> None:

@@ -36,8 +36,7 @@ class ReplyPanel:
         self.sending = False
         self.keys = {action: secrets.token_urlsafe(18) for action in (Action.ADD_INFO, Action.RATE, Action.REOPEN)}
         with ui.element('section').classes('lapor-card lapor-form').mark('reply') as self.card:
-            self.heading = ui.html('', sanitize=False)
-            self.question = ui.label().classes('lapor-note lapor-pre').mark('question')
+            self.heading = ui.html('', sanitize=False).mark('reply-heading')  # the heading, and the officer's question
             self.pin = text_input('PIN aduan', marker='reply-pin', inputmode='numeric', autocomplete='off',
                                   max_length=6, hint='PIN yang Anda terima saat mengirim aduan')
             # Each form is built the first time the complaint allows it, above the status line: most visitors of an
@@ -110,10 +109,10 @@ class ReplyPanel:
             return
         waiting = status == 'menunggu_pelapor'
         question = next((e.message for e in reversed(view.events) if e.kind == 'waiting'), '') if waiting else ''
-        self.heading.content = ('<h2>Petugas menunggu informasi dari Anda</h2>' if waiting else
-                                '<h2>Tambah informasi</h2>' if can_add else '<h2>Penilaian Anda</h2>')
-        self.question.text = question
-        self.question.set_visibility(bool(question))
+        heading = ('Petugas menunggu informasi dari Anda' if waiting else 'Tambah informasi' if can_add else
+                   'Penilaian Anda')
+        self.heading.content = f'<h2>{heading}</h2>' + (
+            f'<p class="lapor-note lapor-pre">{escape(question)}</p>' if question else '')
         self.info_box = self._ensure(self.info_box, self._build_info, can_add)
         self.rate_box = self._ensure(self.rate_box, self._build_rate, can_rate)
         self.reopen_box = self._ensure(self.reopen_box, self._build_reopen, can_reopen)
