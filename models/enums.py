@@ -30,6 +30,9 @@ class Channel(StrEnum):
     API = 'api'
     CALL_CENTER = 'call_center'
     SOCIAL_MEDIA = 'social_media'
+    WHATSAPP = 'whatsapp'
+    WALK_IN = 'walk_in'  # datang langsung
+    LETTER = 'letter'  # surat
 
 
 class ClockKind(StrEnum):

@@ -305,7 +305,8 @@ async def _replay(idempotency_key: str, fields: ComplaintFields) -> Submitted | 
 
 def _arrival_message(channel: Channel, agency_name: str | None) -> str:
     via = {Channel.WEB: 'situs web', Channel.API: 'aplikasi mitra', Channel.CALL_CENTER: 'Call Center 112',
-           Channel.SOCIAL_MEDIA: 'media sosial'}[channel]
+           Channel.SOCIAL_MEDIA: 'media sosial', Channel.WHATSAPP: 'WhatsApp', Channel.WALK_IN: 'loket pengaduan',
+           Channel.LETTER: 'surat'}[channel]
     if agency_name:
         return f'Aduan diterima melalui {via} dan diteruskan ke {agency_name}.'
     return f'Aduan diterima melalui {via} dan menunggu verifikasi petugas.'

@@ -40,6 +40,9 @@ CHANNEL_LABELS = {
     Channel.API: 'API mitra',
     Channel.CALL_CENTER: 'Call Center 112',
     Channel.SOCIAL_MEDIA: 'Media sosial',
+    Channel.WHATSAPP: 'WhatsApp',
+    Channel.WALK_IN: 'Datang langsung',
+    Channel.LETTER: 'Surat',
 }
 
 CLOCK_LABELS = {
