@@ -14,17 +14,20 @@ from .enums import (
     Privacy,
     Recipient,
     Role,
+    ScreeningOutcome,
     SlaCalendar,
     Status,
     Transport,
 )
+from .intake import IntakeRecord, ScreeningCriterion, SocialScreening
 from .outbox import OutboxAttempt, OutboxMessage
 from .reference import Agency, Category, District
 from .staff import AccessLog, Notification, ResponseTemplate, StaffSession, User
 
 __all__ = [
     'CLOSED_STATUSES', 'OPEN_STATUSES', 'AccessLog', 'Agency', 'ApiKey', 'AppSetting', 'Attachment', 'Category',
-    'Channel', 'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Notification', 'OutboxAttempt',
-    'OutboxMessage', 'OutboxStatus', 'Privacy', 'Recipient', 'ResponseTemplate', 'Role', 'SlaCalendar', 'SlaClock',
-    'StaffSession', 'Status', 'TimelineEvent', 'Transport', 'User',
+    'Channel', 'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'IntakeRecord', 'Notification',
+    'OutboxAttempt', 'OutboxMessage', 'OutboxStatus', 'Privacy', 'Recipient', 'ResponseTemplate', 'Role',
+    'ScreeningCriterion', 'ScreeningOutcome', 'SlaCalendar', 'SlaClock', 'SocialScreening', 'StaffSession',
+    'Status', 'TimelineEvent', 'Transport', 'User',
 ]

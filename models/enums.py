@@ -35,6 +35,11 @@ class Channel(StrEnum):
     LETTER = 'letter'  # surat
 
 
+class ScreeningOutcome(StrEnum):
+    PASSED = 'passed'  # every required criterion holds: it became a complaint
+    SCREENED_OUT = 'screened_out'  # recorded with its reasons, never public
+
+
 class ClockKind(StrEnum):
     FIRST_RESPONSE = 'first_response'
     RESOLUTION = 'resolution'

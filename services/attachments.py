@@ -25,7 +25,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
-from models import Attachment
+from models import Attachment, SocialScreening
 
 from .errors import DomainError
 from .settings import settings
@@ -221,6 +221,9 @@ async def _in_use(hashes: list[str]) -> set[str]:
     used: set[str] = set()
     for start in range(0, len(hashes), 500):  # SQLite's bound on parameters per query
         used.update(await Attachment.filter(sha256__in=hashes[start:start + 500]).values_list('sha256', flat=True))
+        # a screened-out post's screenshot belongs to no complaint, and is kept with the screening's record
+        used.update(await SocialScreening.filter(screenshot_sha__in=hashes[start:start + 500]).values_list(
+            'screenshot_sha', flat=True))
     return used
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
 
 from models import (
     Agency,
@@ -172,7 +173,8 @@ async def submit(*, category_id: int | None, description: str, title: str | None
                  reporter_email: str | None = None, privacy: Privacy | str = Privacy.PUBLIK,
                  consent: bool = False, notify_reporter: bool = False, photo_tokens: Sequence[str] = (),
                  channel: Channel = Channel.WEB, source: str | None = None, idempotency_key: str | None = None,
-                 client_address: str | None = None) -> Submitted:
+                 client_address: str | None = None, reported_at: datetime | None = None,
+                 extra_rows: Sequence[Model] = ()) -> Submitted:
     """Validate and store a new complaint with its clocks, first timeline event and photos in one
     transaction; route it to the category's OPD; emit ``created`` after the commit.
 
@@ -181,7 +183,10 @@ async def submit(*, category_id: int | None, description: str, title: str | None
     reporter news of each step to the phone and/or email given (services.outbox), queued in the same
     transaction, as are the notices to the OPD it was routed to. A repeated ``idempotency_key`` returns the
     complaint it made before, with a new PIN, instead of a second one. ``client_address`` counts
-    against the submission limit. Raises ValidationFailed (per-field messages) or RateLimited.
+    against the submission limit. ``reported_at`` is when the citizen reported (staff intake: the call, the
+    post; checked by services.intake), now unless given: the clocks start there. ``extra_rows`` (unsaved rows
+    with a ``complaint`` link, e.g. the intake record) are written in the same transaction.
+    Raises ValidationFailed (per-field messages) or RateLimited.
     """
     # A repeated idempotency key is caught by its unique index at insert time (no extra read here)
     if client_address is not None:
@@ -191,25 +196,15 @@ async def submit(*, category_id: int | None, description: str, title: str | None
             raise RateLimited(f'Terlalu banyak aduan dari perangkat ini. Silakan coba lagi dalam {wait_text(wait)}'
                               ' atau hubungi Call Center 112. Isian Anda tetap tersimpan.', wait)
 
-    web = channel == Channel.WEB
-    fields, errors = check_complaint_fields(
-        web=web, description=description, title=title, reporter_name=reporter_name, reporter_phone=reporter_phone,
-        reporter_email=reporter_email, village=village, address=address, privacy=privacy, latitude=latitude,
-        longitude=longitude, consent=consent)
-    category = (await _routable_categories()).get(category_id) if category_id is not None else None
-    if category is None:
-        errors['category'] = 'Pilih kategori aduan.'
-    district = (await _districts_by_id()).get(district_id) if district_id is not None else None
-    if district is None and (web or district_id is not None):
-        errors['district'] = 'Pilih kecamatan lokasi masalah.'
-    photos = await check_photos(photo_tokens, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    assert category is not None
+    fields, category, district, photos = await _validated(
+        web=channel == Channel.WEB, description=description, title=title, reporter_name=reporter_name,
+        reporter_phone=reporter_phone, reporter_email=reporter_email, village=village, address=address,
+        privacy=privacy, latitude=latitude, longitude=longitude, consent=consent, category_id=category_id,
+        district_id=district_id, photo_tokens=photo_tokens)
 
     if client_address is not None:
         limits.submissions.hit(client_address)
-    reported_at = clock.now()
+    reported_at = reported_at or clock.now()
     status = Status.DIDISPOSISIKAN if category.agency else Status.BARU
     pin = codes.new_pin()
     for attempt in range(5):  # a code collision (40 random bits) is rare; try a fresh code
@@ -218,7 +213,7 @@ async def submit(*, category_id: int | None, description: str, title: str | None
             complaint, clocks, event = await _store(
                 code=code, key=key, pin=pin, fields=fields, category=category, district=district, status=status,
                 channel=channel, source=source, idempotency_key=idempotency_key, reported_at=reported_at,
-                photos=list(photos.values()), notify_reporter=notify_reporter)
+                photos=list(photos.values()), notify_reporter=notify_reporter, extra_rows=extra_rows)
             break
         except IntegrityError:
             replayed = await _replay(idempotency_key, fields) if idempotency_key else None
@@ -240,10 +235,45 @@ async def submit(*, category_id: int | None, description: str, title: str | None
     return Submitted(code=code, pin=pin, view=view)
 
 
+async def check(*, category_id: int | None, description: str, title: str | None, district_id: int | None,
+                village: str | None = None, address: str | None = None, reporter_name: str | None = None,
+                reporter_phone: str | None = None, reporter_email: str | None = None,
+                privacy: Privacy | str = Privacy.PUBLIK, photo_tokens: Sequence[str] = ()) -> None:
+    """The checks ``submit`` makes for a channel other than the web form, without storing anything: raises
+    ValidationFailed with a message per wrong field (a staff form shows them all at once)."""
+    await _validated(web=False, description=description, title=title, reporter_name=reporter_name,
+                     reporter_phone=reporter_phone, reporter_email=reporter_email, village=village, address=address,
+                     privacy=privacy, latitude=None, longitude=None, consent=False, category_id=category_id,
+                     district_id=district_id, photo_tokens=photo_tokens)
+
+
+async def _validated(*, web: bool, description: str, title: str | None, reporter_name: str | None,
+                     reporter_phone: str | None, reporter_email: str | None, village: str | None,
+                     address: str | None, privacy: Privacy | str, latitude: float | None, longitude: float | None,
+                     consent: bool, category_id: int | None, district_id: int | None, photo_tokens: Sequence[str],
+                     ) -> tuple[ComplaintFields, Category, District | None, dict[str, attachments.StoredImage]]:
+    fields, errors = check_complaint_fields(
+        web=web, description=description, title=title, reporter_name=reporter_name, reporter_phone=reporter_phone,
+        reporter_email=reporter_email, village=village, address=address, privacy=privacy, latitude=latitude,
+        longitude=longitude, consent=consent)
+    category = (await _routable_categories()).get(category_id) if category_id is not None else None
+    if category is None:
+        errors['category'] = 'Pilih kategori aduan.'
+    district = (await _districts_by_id()).get(district_id) if district_id is not None else None
+    if district is None and (web or district_id is not None):
+        errors['district'] = 'Pilih kecamatan lokasi masalah.'
+    photos = await check_photos(photo_tokens, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert category is not None
+    return fields, category, district, photos
+
+
 async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, category: Category,
                  district: District | None, status: Status, channel: Channel, source: str | None,
                  idempotency_key: str | None, reported_at: datetime, photos: list[attachments.StoredImage],
-                 notify_reporter: bool) -> tuple[Complaint, list[SlaClock], TimelineEvent]:
+                 notify_reporter: bool, extra_rows: Sequence[Model] = (),
+                 ) -> tuple[Complaint, list[SlaClock], TimelineEvent]:
     """Write the complaint, its two clocks, its first event, its photos and the news it makes (the outbox's
     messages and the OPD's notices) in one transaction."""
     clocks = [sla.new_clock(category, kind, reported_at) for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
@@ -261,7 +291,7 @@ async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, cate
     stored_photos = [Attachment(sha256=p.sha256, content_type='image/jpeg', size=p.size, width=p.width,
                                 height=p.height) for p in photos]
     news, staff_ids = await outbox.submitted_rows(complaint, category.agency)
-    await writes.insert_family(complaint, [*clocks, event, *stored_photos, *news], link='complaint')
+    await writes.insert_family(complaint, [*clocks, event, *stored_photos, *news, *extra_rows], link='complaint')
     outbox.announce_submitted(sum(isinstance(row, OutboxMessage) for row in news), staff_ids)
     return complaint, clocks, event
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from models import Agency, Category, District, ResponseTemplate
+from models import Agency, Category, District, ResponseTemplate, ScreeningCriterion
 
 DISTRICTS = (
     'Wadaslintang', 'Kepil', 'Sapuran', 'Kalibawang', 'Kaliwiro', 'Leksono', 'Sukoharjo', 'Selomerto',
@@ -94,6 +94,16 @@ RESPONSE_TEMPLATES = (
      'DINKES'),
 )
 
+# The SOP takes social-media posts "with special criteria": the checklist an operator answers for each post,
+# (text, required). Supervisors edit it; a post passes only when every required line holds.
+SCREENING_CRITERIA = (
+    ('Menyangkut layanan publik Pemerintah Kabupaten Wonosobo', True),
+    ('Lokasi masalah dapat diketahui (kecamatan atau desa)', True),
+    ('Bukan ujaran kebencian, SARA, atau hoaks', True),
+    ('Bukan sengketa pribadi antarwarga', True),
+    ('Belum pernah dilaporkan (bukan aduan ganda)', False),
+)
+
 
 async def seed_reference_data() -> None:
     """Insert missing districts, agencies and categories, and the starting response templates when there are
@@ -119,3 +129,7 @@ async def seed_reference_data() -> None:
             await ResponseTemplate.bulk_create([
                 ResponseTemplate(title=title, body=body, agency=agencies.get(agency_code) if agency_code else None)
                 for title, body, agency_code in RESPONSE_TEMPLATES if agency_code is None or agency_code in agencies])
+        if not await ScreeningCriterion.exists():  # as templates: once, so a removed line stays removed
+            await ScreeningCriterion.bulk_create([
+                ScreeningCriterion(text=text, required=required, position=index)
+                for index, (text, required) in enumerate(SCREENING_CRITERIA)])
