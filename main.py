@@ -13,7 +13,7 @@ from nicegui import app, ui
 
 from api import edge, files, open311
 from components import design, frame, speedups
-from pages import admin_complaint, board, errors, login, submit, track
+from pages import admin_complaint, board, errors, intake, login, submit, track
 from pages import settings as settings_pages
 from services import db, scheduler
 from services.settings import settings
@@ -33,6 +33,7 @@ submit.create()
 track.create()
 login.create()
 board.create()
+intake.create()  # before admin_complaint: /admin/aduan/baru is not a complaint's code
 admin_complaint.create()
 settings_pages.create()
 errors.create()

@@ -49,7 +49,8 @@ def frame():
 
 
 @contextmanager
-def admin_frame(actor_name: str, role_label: str, *, supervisor: bool = False, user_id: int | None = None):
+def admin_frame(actor_name: str, role_label: str, *, supervisor: bool = False, user_id: int | None = None,
+                intake: bool | None = None):
     """The staff header (the board, settings for supervisors, notices, who is signed in, sign out) and a
     wide content column; yields the column. ``user_id`` shows that staff member's live notices.
 
@@ -61,6 +62,8 @@ def admin_frame(actor_name: str, role_label: str, *, supervisor: bool = False, u
                 sanitize=False, tag='span').classes('lapor-staff-brand')
         with ui.element('nav').classes('lapor-staff-nav').props('aria-label="Menu petugas"'):
             links = '<a href="/admin">Papan</a>'
+            if supervisor if intake is None else intake:  # operators and supervisors enter complaints from 112 etc.
+                links += '<a href="/admin/aduan/baru">Aduan baru</a><a href="/admin/penyaringan">Penyaringan</a>'
             if supervisor:
                 links += '<a href="/admin/pengaturan">Pengaturan</a>'
             ui.html(links, sanitize=False, tag='span')

@@ -41,7 +41,7 @@ def create() -> None:
         if actor is None:
             return
         with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR,
-                         user_id=actor.user_id):
+                         user_id=actor.user_id, intake=actor.role in (Role.OPERATOR, Role.SUPERVISOR)):
             key = complaints.code_key_of(code)
             try:
                 detail = await staff_view.detail(actor, key or '')

@@ -20,6 +20,7 @@ from services.sessions import SessionEnded
 from services.settings import settings
 from services.workflow import Actor, Role
 
+from . import intake as intake_pages
 from . import session
 
 # The SLA filter's choices (services.board.Filters.sla_state): a running clock's states, and every stopped one
@@ -51,7 +52,10 @@ def create() -> None:
         if actor is None:
             return
         with admin_frame(actor.name, ROLE_LABELS[actor.role], supervisor=actor.role == Role.SUPERVISOR,
-                         user_id=actor.user_id):
+                         user_id=actor.user_id, intake=actor.role in (Role.OPERATOR, Role.SUPERVISOR)):
+            if actor.role == Role.OPERATOR:  # an operator's board: the complaints they entered
+                await intake_pages.operator_home(actor)
+                return
             ui.html('<h1 class="lapor-sr-only">Papan aduan</h1>', sanitize=False)  # for screen readers' outline
             board_view = _Board(actor)
             await board_view.load()

@@ -101,6 +101,12 @@ def test_staff_pages_fit_a_phone_and_pass_axe(screen: Screen):
         screen.should_contain('Riwayat lengkap')
         _check_staff_page(screen, f'the complaint page ({complaint.code})')
 
+    for page, heading in (('/admin/aduan/baru', 'Catat aduan dari kanal lain'),
+                          ('/admin/penyaringan', 'Kriteria penyaringan')):  # the intake pages
+        screen.open(page)
+        screen.should_contain(heading)
+        _check_staff_page(screen, page)
+
     _on_server(_failed_message())
     for page in SETTINGS_PAGES:
         screen.open(SETTINGS + page)
