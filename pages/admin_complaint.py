@@ -101,7 +101,8 @@ class _ComplaintView:
         values = {'status': STATUS_LABELS[Status(detail.status)], 'category': detail.category,
                   'agency': detail.agency or 'Belum didisposisikan', 'place': detail.place or '—',
                   'reported': wib(detail.reported_at), 'channel': CHANNEL_LABELS[detail.channel] + (
-                      f' ({detail.source})' if detail.source else ''), 'privacy': PRIVACY_LABELS[detail.privacy][0]}
+                      f' ({detail.source})' if detail.source else '') + _intake_text(detail),
+                  'privacy': PRIVACY_LABELS[detail.privacy][0]}
         for name, element in self.facts.items():
             element.text = values[name]
         self.map_link.content = _map_links(detail.latitude, detail.longitude)
@@ -214,3 +215,14 @@ def _map_links(latitude: float | None, longitude: float | None) -> str:
     point = f'{lat},{lon}'
     return (f'<p class="lapor-muted">Titik GPS pelapor: {point} · <a href="geo:{point}?q={point}">Buka di aplikasi '
             f'peta</a> · <a href="{osm}" target="_blank" rel="noopener noreferrer">OpenStreetMap</a></p>')
+
+
+def _intake_text(detail: StaffDetail) -> str:
+    """Where a complaint entered by staff came from, and when it was typed (back-dating stays visible)."""
+    record = detail.intake
+    if record is None:
+        return ''
+    parts = [f'ref. {record.reference}' if record.reference else '',
+             ' '.join(p for p in (record.platform, record.author_handle, record.post_url) if p),
+             f'dicatat {wib(record.typed_at)} oleh {record.operator_name}']
+    return ' · ' + ' · '.join(p for p in parts if p)

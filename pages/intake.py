@@ -312,11 +312,19 @@ class _ScreeningPage:
                                           max_length=intake.MAX_NOTE)
                         ui.button('Terima sebagai aduan', on_click=lambda r=row, n=note: self.reverse(r.id, n)).props(
                             'outline color=primary no-caps').mark(f'reverse-{row.id}')
+                    elif self.supervisor and row.outcome == 'passed' and row.reversed_at is None and row.code:
+                        note = text_input('Alasan menyaring keluar', marker=f'reverse-note-{row.id}',
+                                          max_length=intake.MAX_NOTE)
+                        ui.button('Saring keluar dan tolak aduan', on_click=lambda r=row, n=note: self.reverse(
+                            r.id, n, accept=False)).props('outline color=negative no-caps').mark(f'reverse-{row.id}')
 
-    async def reverse(self, screening_id: int, note: ui.input) -> None:
+    async def reverse(self, screening_id: int, note: ui.input, *, accept: bool = True) -> None:
         note.error = None
         try:
-            submitted = await intake.accept_screened_out(self.actor, screening_id, note=note.value or '')
+            if accept:
+                submitted = await intake.accept_screened_out(self.actor, screening_id, note=note.value or '')
+            else:
+                await intake.screen_out_passed(self.actor, screening_id, note=note.value or '')
         except ValidationFailed as error:
             note.error = next(iter(error.errors.values()))
             return
@@ -326,7 +334,8 @@ class _ScreeningPage:
         except DomainError as error:
             ui.notify(error.message, type='warning', position='top', icon='none')
             return
-        ui.notify(f'Unggahan diterima sebagai aduan {submitted.code}.', position='top', icon='none')
+        ui.notify(f'Unggahan diterima sebagai aduan {submitted.code}.' if accept else
+                  'Unggahan disaring keluar dan aduannya ditolak.', position='top', icon='none')
         await self.show_rows()
 
     async def show_criteria(self) -> None:

@@ -355,3 +355,36 @@ async def accept_screened_out(actor: Actor, screening_id: int, *, note: str) -> 
     await SocialScreening.filter(id=screening_id).update(complaint_id=(await Complaint.get(
         code_key=submitted.view.code_key).only('id')).id)
     return submitted
+
+
+async def screen_out_passed(actor: Actor, screening_id: int, *, note: str) -> None:
+    """A supervisor reverses a pass: the post is recorded as screened out (with who and why) and its complaint is
+    rejected with the reason as its public answer, through the workflow (only while a rejection is still a
+    move the map allows: before an OPD has responded)."""
+    from . import workflow  # noqa: PLC0415  (workflow imports the complaint services this module sits beside)
+
+    actor = await _acting(actor, (Role.SUPERVISOR,))
+    note = clean_text(note)
+    if not 5 <= len(note) <= MAX_NOTE:
+        raise ValidationFailed({'note': f'Tuliskan alasan menyaring keluar (5 sampai {MAX_NOTE} karakter).'})
+    row = await SocialScreening.get_or_none(id=screening_id).select_related('complaint')
+    if row is None or row.complaint is None:
+        raise NotFound('Unggahan yang disaring tidak ditemukan.')
+    complaint = row.complaint
+    if row.outcome != ScreeningOutcome.PASSED or row.reversed_at is not None:
+        raise DomainError('Keputusan penyaringan ini sudah diubah sebelumnya.')
+    if not workflow.may(Role.SUPERVISOR, workflow.Action.REJECT, complaint.status):
+        raise DomainError(f'Aduan {complaint.code} sudah ditangani OPD, jadi tidak dapat disaring keluar lagi.')
+    claimed = await SocialScreening.filter(id=screening_id, outcome=ScreeningOutcome.PASSED, reversed_at=None).update(
+        outcome=ScreeningOutcome.SCREENED_OUT, reasons=note, reversed_by=actor.name, reversed_at=clock.now(),
+        reversal_note=note)
+    if not claimed:
+        raise DomainError('Keputusan penyaringan ini sudah diubah sebelumnya.')
+    try:
+        await workflow.act(actor, code_key=complaint.code_key, action=workflow.Action.REJECT,
+                           expected_version=complaint.version,
+                           message=f'Aduan dari media sosial ini tidak memenuhi kriteria penyaringan: {note}')
+    except DomainError:
+        await SocialScreening.filter(id=screening_id).update(
+            outcome=ScreeningOutcome.PASSED, reasons='', reversed_by=None, reversed_at=None, reversal_note=None)
+        raise

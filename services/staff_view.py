@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from models import AccessLog, Complaint, Privacy, ResponseTemplate, Role, SlaClock, TimelineEvent
+from models import AccessLog, Complaint, IntakeRecord, Privacy, ResponseTemplate, Role, SlaClock, TimelineEvent
 
 from . import clock, sessions, sla
 from .complaints import EventView
@@ -49,6 +49,18 @@ class StaffDetail:
     events: tuple[tuple[EventView, bool], ...]  # (event, is_public)
     photos: tuple[str, ...]
     actions: tuple[str, ...]
+    intake: IntakeSummary | None = None  # entered by staff: where it came from
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeSummary:
+    operator_name: str
+    reference: str
+    source_at: datetime  # when the citizen reported
+    typed_at: datetime  # when it was entered
+    platform: str
+    post_url: str
+    author_handle: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +106,17 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
                                 created_at=e.created_at, photos=() if hidden else tuple(by_event.get(e.id, ()))),
                       e.is_public) for e in timeline),
         photos=() if hidden else tuple(sha for sha, event_id in photos if event_id is None),
-        actions=tuple(allowed_actions(actor, complaint.status)))
+        actions=tuple(allowed_actions(actor, complaint.status)), intake=await _intake(complaint.id, hidden=hidden))
+
+
+async def _intake(complaint_id: int, *, hidden: bool) -> IntakeSummary | None:
+    record = await IntakeRecord.get_or_none(complaint_id=complaint_id)
+    if record is None:
+        return None
+    return IntakeSummary(operator_name=record.operator_name, reference=record.reference, source_at=record.source_at,
+                         typed_at=record.typed_at, platform=record.platform,
+                         post_url='' if hidden else record.post_url,
+                         author_handle='' if hidden else record.author_handle)
 
 
 async def contact(actor: Actor, code_key: str) -> Contact:

@@ -194,3 +194,22 @@ async def test_supervisors_edit_the_checklist_and_a_new_required_line_screens_po
     await intake.save_criterion(boss, criterion_id=added.id, text=added.text, required=False)
     entered = await intake.enter(operator, source=_social(), answers=answers, **await _fields())
     assert entered.submitted is not None
+
+
+async def test_a_supervisor_screens_out_a_passed_post_and_its_complaint_is_rejected_with_the_reason():
+    operator = await _member(Role.OPERATOR)
+    entered = await intake.enter(operator, source=_social(), answers=await _all_hold(), **await _fields())
+    assert entered.submitted is not None
+    screening = await SocialScreening.get(complaint__code=entered.submitted.code)
+    with pytest.raises(NotAllowed):
+        await intake.screen_out_passed(operator, screening.id, note='Ternyata hoaks.')
+    boss = await supervisor()
+    await intake.screen_out_passed(boss, screening.id, note='Ternyata hoaks, foto dari daerah lain.')
+    complaint = await Complaint.get(code=entered.submitted.code)
+    assert complaint.status == 'ditolak'
+    rejection = await TimelineEvent.get(complaint_id=complaint.id, kind='rejected')
+    assert rejection.is_public and 'foto dari daerah lain' in rejection.message
+    screening = await SocialScreening.get(id=screening.id)
+    assert screening.outcome == ScreeningOutcome.SCREENED_OUT and screening.reversed_by
+    with pytest.raises(Exception, match='sudah diubah'):
+        await intake.screen_out_passed(boss, screening.id, note='Dua kali klik yang sama.')

@@ -51,6 +51,9 @@ async def test_an_operator_enters_a_call_and_reads_out_the_code_and_pin(user: Us
     await user.open('/admin')  # the operator's board lists it
     await user.should_see(code)
     await user.should_see('Call Center 112')
+    await user.open(f'/admin/aduan/{code}')  # the staff page says where it came from and who typed it when
+    await user.should_see('ref. 112-20261130-0457')
+    await user.should_see('oleh Rina Operator')
 
 
 async def complaints_look_up(code: str, pin: str):
