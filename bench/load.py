@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -39,9 +39,26 @@ class Result:
         return statistics.fmean(self.latencies) * 1000 if self.latencies else float('nan')
 
 
+class _Gate:
+    """Holds clients until all of them are prepared, then runs ``on_open`` once and lets them all go."""
+
+    def __init__(self, clients: int) -> None:
+        self.waiting = clients
+        self.open = asyncio.Event()
+
+    async def pass_after(self, preparation: Awaitable[object], on_open: Callable[[], None]) -> None:
+        await preparation
+        self.waiting -= 1
+        if self.waiting == 0:
+            on_open()
+            self.open.set()
+        await self.open.wait()
+
+
 async def run(urls: Callable[[int], str], *, clients: int, requests: int | None = None,
               duration: float | None = None, check: Callable[[bytes], bool] | None = None,
-              cookies: bool = True, rate: float | None = None) -> Result:
+              cookies: bool = True, rate: float | None = None,
+              prepare: Callable[[aiohttp.ClientSession], Awaitable[object]] | None = None) -> Result:
     """Send ``requests`` in total, or keep sending for ``duration`` seconds, from ``clients`` clients.
 
     ``urls(n)`` gives the n-th request's URL. Each client holds one keep-alive connection and, with
@@ -50,7 +67,8 @@ async def run(urls: Callable[[int], str], *, clients: int, requests: int | None 
 
     With ``rate``, the load is paced instead of back-to-back: the n-th request is due ``n / rate``
     seconds after the start, and its latency counts from when it was due, so a request that had to
-    wait for a free client is not measured as fast (no coordinated omission).
+    wait for a free client is not measured as fast (no coordinated omission). ``prepare`` runs once per client
+    before its first request (e.g. signing its session in), outside the clock.
     """
     assert (requests is None) != (duration is None)
     latencies: list[float] = []
@@ -60,12 +78,20 @@ async def run(urls: Callable[[int], str], *, clients: int, requests: int | None 
     started = time.perf_counter()
     stop_at = started + duration if duration is not None else None
     timeout = aiohttp.ClientTimeout(total=30)
+    gate = _Gate(clients)
+
+    def start_clock() -> None:  # once every client is prepared: preparing is not measured
+        nonlocal started, stop_at
+        started = time.perf_counter()
+        stop_at = started + duration if duration is not None else None
 
     async def client() -> None:
         # unsafe=True: keep cookies from an IP address (aiohttp drops them otherwise)
         jar = aiohttp.CookieJar(unsafe=True) if cookies else aiohttp.DummyCookieJar()
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1), cookie_jar=jar,
                                          timeout=timeout) as session:
+            if prepare is not None:
+                await gate.pass_after(prepare(session), start_clock)
             await send(session)
 
     async def send(session: aiohttp.ClientSession) -> None:

@@ -1,5 +1,6 @@
-"""Pages of ``/`` and of a tracking page with its reply forms served per second to 20 concurrent clients, each
-beside a bare page with the same fields (``/bench/bare``, ``/bench/bare-track``).
+"""Pages of ``/``, of a tracking page with its reply forms and of the operator's intake form served per second to 20
+concurrent clients, each beside a bare page with the same fields (``/bench/bare``, ``/bench/bare-track``,
+``/bench/bare-intake``). The intake form's clients are each signed in as a supervisor first, outside the clock.
 
 Each GET builds the page in Python (a NiceGUI client with its elements) and returns its HTML;
 no websocket follows, so every built client stays in memory until NiceGUI prunes clients that never
@@ -11,7 +12,9 @@ up to a second or more, and with few, long slices one page or the other would ca
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+
+import aiohttp
 
 from . import load
 from .process import Cost, Server, observed
@@ -30,6 +33,12 @@ def measure(server: Server, *, track_code: str, clients: int = 20, seconds: floa
         'app': (f'{server.base_url}/lacak/{track_code}', lambda body: b'Kirim informasi' in body),
         'bare': (f'{server.base_url}/bench/bare-track', lambda body: b'Kirim informasi' in body),
     }, name='GET /lacak/<code> with the reply forms', floor_path='/bench/bare-track'))
+    # The operator's intake form, each client signed in as the supervisor (user 1) first, outside the clock
+    rows += asyncio.run(_measure(server, clients=clients, seconds=seconds, slices=slices, warmup=warmup, pages={
+        'app': (f'{server.base_url}/admin/aduan/baru', lambda body: b'Catat aduan dari kanal lain' in body),
+        'bare': (f'{server.base_url}/bench/bare-intake', lambda body: b'Simpan aduan' in body),
+    }, name='GET /admin/aduan/baru (operator intake)', floor_path='/bench/bare-intake',
+        prepare=lambda session: _sign_in(session, server.base_url)))
     rss = server.rss_mb()
     if rss is not None:
         clients_alive = server.take_stats()['clients']
@@ -37,18 +46,24 @@ def measure(server: Server, *, track_code: str, clients: int = 20, seconds: floa
     return rows
 
 
+async def _sign_in(session: aiohttp.ClientSession, base_url: str) -> None:
+    async with session.post(f'{base_url}/bench/sign-in', params={'user_id': 1}) as response:
+        response.raise_for_status()
+
+
 async def _measure(server: Server, *, clients: int, seconds: float, slices: int, warmup: float,
-                   pages: dict[str, tuple[str, Callable[[bytes], bool]]], name: str, floor_path: str) -> list[Row]:
+                   pages: dict[str, tuple[str, Callable[[bytes], bool]]], name: str, floor_path: str,
+                   prepare: Callable[[aiohttp.ClientSession], Awaitable[object]] | None = None) -> list[Row]:
     # Each client keeps its session cookie, as a browser reloading the page would
     for url, check in pages.values():
-        await load.run(lambda _, url=url: url, clients=clients, duration=warmup, check=check)
+        await load.run(lambda _, url=url: url, clients=clients, duration=warmup, check=check, prepare=prepare)
     results: dict[str, list[load.Result]] = {kind: [] for kind in pages}
     cost = {kind: Cost() for kind in pages}
     for n in range(slices):
         for kind in (('bare', 'app') if n % 2 == 0 else ('app', 'bare')):
             url, check = pages[kind]
             result = await observed(server, cost[kind], load.run(
-                lambda _, url=url: url, clients=clients, duration=seconds / slices, check=check))
+                lambda _, url=url: url, clients=clients, duration=seconds / slices, check=check, prepare=prepare))
             if result.errors:
                 raise RuntimeError(f'{url}: {result.errors} failed requests, first: {result.first_error}')
             results[kind].append(result)

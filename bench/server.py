@@ -161,6 +161,27 @@ def bare_track_page() -> None:
     ui.html('<h2>Riwayat penanganan</h2><ol><li>Aduan diterima</li><li>Respons</li></ol>', sanitize=False)
 
 
+@ui.page('/bench/bare-intake')
+def bare_intake_page() -> None:
+    """The operator's intake form from stock parts, as it first opens (for a 112 call: the social-media fields are
+    built when that channel is picked): the channel, its source, the complaint, the reporter and the button; no
+    session, no services, no components, no header."""
+    channels = ['Call Center 112', 'Media sosial', 'WhatsApp', 'Datang langsung', 'Surat']
+    ui.html('<h1>Catat aduan dari kanal lain</h1>', sanitize=False)
+    ui.radio(channels, value=channels[0]).props('inline')
+    ui.input('Waktu panggilan').props('type=datetime-local')
+    ui.input('Nomor referensi panggilan 112')
+    ui.select([f'Kategori {n}' for n in range(22)], label='Kategori', with_input=True)
+    ui.input('Judul singkat')
+    ui.textarea('Uraian aduan')
+    ui.select([f'Kecamatan {n}' for n in range(15)], label='Kecamatan', with_input=True)
+    for label in ('Desa/kelurahan', 'Detail lokasi', 'Foto', 'Nama', 'Nomor HP', 'Email'):
+        ui.input(label)
+    ui.radio(['Publik', 'Anonim', 'Rahasia'], value='Publik').props('inline')
+    ui.checkbox('Kirim kode dan tautan pelacakan', value=True)
+    ui.button('Simpan aduan')
+
+
 # The board part (bench/board.py): its floor, and the bench-only routes that drive both
 _bare_rows: list[dict[str, Any]] = []  # the board's first page, read once by /bench/bare-rows
 _bare_row_pushed: Event[dict[str, Any]] = Event()  # every bare board's upsert is subscribed here

@@ -127,19 +127,10 @@ class _IntakeForm:
                 self.moment = text_input(MOMENT_LABELS['call_center'], marker='reported_at', type='datetime-local')
                 self.moment.value = _local_input(clock.now())
                 self.reference = text_input(REFERENCE_LABELS['call_center'], marker='reference', max_length=120)
-            with ui.element('div').classes('lapor-form') as self.social:
-                with ui.element('div').classes('lapor-row'):
-                    self.platform = _select({p: p for p in PLATFORMS}, 'Platform', marker='platform')
-                    self.handle = text_input('Akun pengunggah', marker='author_handle', max_length=100)
-                self.post_url = text_input('Tautan unggahan', marker='post_url', max_length=500, type='url')
-                self.screenshot = PhotoPicker(upload_url='/api/foto', max_photos=1,
-                                              title='Tangkapan layar unggahan (tidak pernah tampil ke publik)').mark(
-                    'screenshot')
-                ui.html('<h2>Kriteria penyaringan</h2><p class="lapor-muted">Unggahan diterima bila semua kriteria '
-                        'wajib terpenuhi; bila tidak, tetap tersimpan sebagai disaring keluar beserta alasannya.</p>',
-                        sanitize=False)
-                self.criteria = {c.id: ui.checkbox(f'{c.text}{"" if c.required else " (anjuran)"}').mark(
-                    f'criterion-{c.id}') for c in self.checklist}
+            # The post's fields and the checklist are built when the channel is first social media (most entries are
+            # calls): every element costs server time on every page load (make bench measures this page)
+            self.social = ui.element('div').classes('lapor-form')
+            self.social_built = False
             self.category = _select({cid: name for cid, name, _ in categories}, 'Kategori', marker='category')
             self.title = text_input('Judul singkat', marker='title', max_length=TITLE_MAX)
             self.description = styled(ui.textarea('Uraian aduan'), 'outlined stack-label autogrow counter '
@@ -166,8 +157,7 @@ class _IntakeForm:
                 'unelevated color=primary no-caps').mark('save')
         self.card.on('keydown', self._submit, js_handler=_SAVE_KEYS_JS)
         self.fields: dict[str, Any] = {
-            'reported_at': self.moment, 'reference': self.reference, 'platform': self.platform,
-            'author_handle': self.handle, 'post_url': self.post_url, 'category': self.category, 'title': self.title,
+            'reported_at': self.moment, 'reference': self.reference, 'category': self.category, 'title': self.title,
             'description': self.description, 'district': self.district, 'village': self.village,
             'address': self.address, 'reporter_name': self.name, 'reporter_phone': self.phone,
             'reporter_email': self.email,
@@ -180,13 +170,38 @@ class _IntakeForm:
         channel = self.channel.value
         self.moment.props['label'] = MOMENT_LABELS.get(channel, 'Waktu warga melapor')
         self.reference.props['label'] = REFERENCE_LABELS.get(channel, 'Referensi')
+        if channel == 'social_media' and not self.social_built:
+            self._build_social()
         self.social.set_visibility(channel == 'social_media')
+
+    def _build_social(self) -> None:
+        self.social_built = True
+        with self.social:
+            with ui.element('div').classes('lapor-row'):
+                self.platform = _select({p: p for p in PLATFORMS}, 'Platform', marker='platform')
+                self.handle = text_input('Akun pengunggah', marker='author_handle', max_length=100)
+            self.post_url = text_input('Tautan unggahan', marker='post_url', max_length=500, type='url')
+            self.screenshot = PhotoPicker(upload_url='/api/foto', max_photos=1,
+                                          title='Tangkapan layar unggahan (tidak pernah tampil ke publik)').mark(
+                'screenshot')
+            ui.html('<h2>Kriteria penyaringan</h2><p class="lapor-muted">Unggahan diterima bila semua kriteria '
+                    'wajib terpenuhi; bila tidak, tetap tersimpan sebagai disaring keluar beserta alasannya.</p>',
+                    sanitize=False)
+            self.criteria = {c.id: ui.checkbox(f'{c.text}{"" if c.required else " (anjuran)"}').mark(
+                f'criterion-{c.id}') for c in self.checklist}
+        for name, field in (('platform', self.platform), ('author_handle', self.handle), ('post_url', self.post_url)):
+            self.fields[name] = field
+            self.draft.keep(name, field, value='v?.label ?? null' if isinstance(field, ui.select) else 'v')
 
     def _restore(self, draft: dict[str, Any]) -> None:
         if not isinstance(draft, dict):
             return
         if isinstance(draft.get('_token'), str) and 10 < len(draft['_token']) < 64:
             self.token = draft['_token']
+        channel = draft.get('channel')
+        if isinstance(channel, int) and 0 <= channel < len(STAFF_CHANNELS):  # a radio keeps its option's index
+            self.channel.value = STAFF_CHANNELS[channel].value
+        self._channel_changed()  # builds the post's fields before they are filled
         for name, field in self.fields.items():
             value = draft.get(name)
             if isinstance(field, ui.select):
@@ -195,10 +210,6 @@ class _IntakeForm:
                     field.value = labels[value]
             elif isinstance(value, str):
                 field.value = value[:DESCRIPTION_MAX]
-        channel = draft.get('channel')
-        if isinstance(channel, int) and 0 <= channel < len(STAFF_CHANNELS):  # a radio keeps its option's index
-            self.channel.value = STAFF_CHANNELS[channel].value
-        self._channel_changed()
 
     async def _submit(self) -> None:
         if self.sending:
@@ -206,18 +217,21 @@ class _IntakeForm:
         self.sending = True
         self.send.props('loading')
         channel = self.channel.value
+        social = channel == 'social_media' and self.social_built
         try:
             entered = await intake.enter(
-                self.actor, source=Source(channel=channel, reported_at=_parse_local(self.moment.value),
-                                          reference=self.reference.value or '', platform=self.platform.value or '',
-                                          post_url=self.post_url.value or '', author_handle=self.handle.value or '',
-                                          screenshot_token=next(iter(self.screenshot.tokens), '')),
+                self.actor, source=Source(
+                    channel=channel, reported_at=_parse_local(self.moment.value), reference=self.reference.value or '',
+                    platform=self.platform.value or '' if social else '', post_url=self.post_url.value or ''
+                    if social else '', author_handle=self.handle.value or '' if social else '',
+                    screenshot_token=next(iter(self.screenshot.tokens), '') if social else ''),
                 category_id=self.category.value, title=self.title.value, description=self.description.value or '',
                 district_id=self.district.value, village=self.village.value, address=self.address.value,
                 reporter_name=self.name.value, reporter_phone=self.phone.value, reporter_email=self.email.value,
                 privacy=self.privacy.value, notify_reporter=bool(self.notify.value),
                 photo_tokens=tuple(self.photos.tokens),
-                answers={cid: bool(box.value) for cid, box in self.criteria.items()}, request_key=self.token)
+                answers={cid: bool(box.value) for cid, box in self.criteria.items()} if social else None,
+                request_key=self.token)
         except ValidationFailed as error:
             self._show_errors(error.errors)
             return
@@ -237,7 +251,8 @@ class _IntakeForm:
         for name, field in self.fields.items():
             field.error = errors.get(name)
         self.photos.error = errors.get('photos')
-        self.screenshot.error = errors.get('screenshot')
+        if self.social_built:
+            self.screenshot.error = errors.get('screenshot')
         self.summary.text = message or 'Aduan belum tersimpan. Mohon perbaiki: ' + ', '.join(
             _FIELD_NAMES.get(name, name) for name in errors) + '.'
         self.summary.set_visibility(True)

@@ -124,6 +124,9 @@ async def _cached(name: str, load: Callable[[], Awaitable[Any]]) -> Any:
     return hit[1]
 
 
+cached_reference = _cached  # for other services' reference lists (e.g. the screening checklist)
+
+
 def forget_reference_data() -> None:
     """Drop the cached lists and public summaries (after a supervisor edits categories, OPDs or kecamatan);
     the boards' shared readings are read again too."""

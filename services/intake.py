@@ -122,8 +122,12 @@ async def _acting(actor: Actor, roles: tuple[Role, ...] = INTAKE_ROLES) -> Actor
 
 
 async def criteria(*, active_only: bool = True) -> list[Criterion]:
-    query = ScreeningCriterion.filter(active=True) if active_only else ScreeningCriterion.all()
-    return [Criterion(c.id, c.text, c.required, c.position, c.active) for c in await query.order_by('position', 'id')]
+    """The checklist in order (the active lines, read at most every few seconds like other reference data)."""
+    async def load() -> list[Criterion]:
+        query = ScreeningCriterion.filter(active=True) if active_only else ScreeningCriterion.all()
+        return [Criterion(c.id, c.text, c.required, c.position, c.active)
+                for c in await query.order_by('position', 'id')]
+    return await complaints.cached_reference('screening_criteria', load) if active_only else await load()
 
 
 def check_source(source: Source, now: datetime, errors: dict[str, str]) -> tuple[Channel | None, dict[str, Any]]:
@@ -281,12 +285,14 @@ async def save_criterion(actor: Actor, *, criterion_id: int | None, text: str, r
         last = await ScreeningCriterion.all().order_by('-position').first()
         row = await ScreeningCriterion.create(text=text, required=required, active=active,
                                               position=(last.position + 1) if last else 0)
+        complaints.forget_reference_data()
     else:
         row = await ScreeningCriterion.get_or_none(id=criterion_id)
         if row is None:
             raise NotFound('Kriteria tidak ditemukan.')
         row.text, row.required, row.active = text, required, active
         await row.save(update_fields=['text', 'required', 'active'])
+    complaints.forget_reference_data()
     return Criterion(row.id, row.text, row.required, row.position, row.active)
 
 
