@@ -63,6 +63,7 @@ class Migration(migrations.Migration):
                 ('reversed_by', fields.CharField(null=True, max_length=120)),
                 ('reversed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('reversal_note', fields.TextField(null=True, unique=False)),
+                ('request_key', fields.CharField(null=True, unique=True, max_length=64)),
             ],
             options={'table': 'social_screening', 'app': 'lapor', 'indexes': [Index(fields=['screened_at'])], 'pk_attr': 'id', 'table_description': 'One social-media post screened by an operator: its data, the checklist as answered, the outcome and its'},
             bases=['Model'],

@@ -65,6 +65,7 @@ class SocialScreening(Model):
     reversed_by = fields.CharField(max_length=120, null=True)
     reversed_at = fields.DatetimeField(null=True)
     reversal_note = fields.TextField(null=True)
+    request_key = fields.CharField(max_length=64, unique=True, null=True)  # the form's: a resend screens it once
 
     class Meta:
         table = 'social_screening'

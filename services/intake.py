@@ -10,12 +10,13 @@ reasons and everything typed, never public, and a supervisor can reverse either 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.transactions import in_transaction
+from tortoise.exceptions import IntegrityError
 
 from models import (
     Attachment,
@@ -209,12 +210,16 @@ async def enter(actor: Actor, *, source: Source, category_id: int | None, descri
              'district_id': district_id, 'village': clean_text(village), 'address': clean_text(address),
              'privacy': str(privacy)}
     if failed:  # screened out: kept with its reasons and all that was typed, never public, no complaint
-        row = await SocialScreening.create(
-            platform=fields['platform'], post_url=fields['post_url'], author_handle=fields['author_handle'],
-            posted_at=reported_at, post_text=clean_text(description), screenshot_sha=screenshot.sha256
-            if screenshot else None, answers=_answered(checklist, answers), draft=draft,
-            outcome=ScreeningOutcome.SCREENED_OUT, reasons='; '.join(c.text for c in failed),
-            screened_by_id=actor.user_id, screened_at=now)
+        key = _idempotency_key(request_key)
+        try:
+            row = await SocialScreening.create(
+                platform=fields['platform'], post_url=fields['post_url'], author_handle=fields['author_handle'],
+                posted_at=reported_at, post_text=clean_text(description), screenshot_sha=screenshot.sha256
+                if screenshot else None, answers=_answered(checklist, answers), draft=draft,
+                outcome=ScreeningOutcome.SCREENED_OUT, reasons='; '.join(c.text for c in failed),
+                screened_by_id=actor.user_id, screened_at=now, request_key=key)
+        except IntegrityError:  # the same form sent again (a double tap, a reconnect): recorded once
+            row = await SocialScreening.get(request_key=key)
         return Entered(None, screening_id=row.id, reasons=tuple(c.text for c in failed))
 
     extra: list = [IntakeRecord(channel=channel, operator_id=actor.user_id, operator_name=actor.name,
@@ -239,9 +244,16 @@ async def enter(actor: Actor, *, source: Source, category_id: int | None, descri
         category_id=category_id, description=description, title=title, district_id=district_id, village=village,
         address=address, reporter_name=reporter_name, reporter_phone=reporter_phone, reporter_email=reporter_email,
         privacy=privacy, notify_reporter=notify_reporter, photo_tokens=photo_tokens, channel=channel,
-        source=actor.name, idempotency_key=f'intake:{request_key}' if request_key else None,
+        source=actor.name, idempotency_key=_idempotency_key(request_key),
         reported_at=reported_at, extra_rows=extra)
     return Entered(submitted)
+
+
+def _idempotency_key(request_key: str | None) -> str | None:
+    """The form's key as the complaint stores it: bounded, and apart from the citizen form's keys."""
+    if not request_key:
+        return None
+    return 'intake:' + hashlib.sha256(request_key.encode('utf-8', 'replace')).hexdigest()[:40]
 
 
 def _answered(checklist: list[Criterion], answers: dict[int, bool] | None) -> list[dict[str, Any]]:
@@ -354,9 +366,9 @@ async def accept_screened_out(actor: Actor, screening_id: int, *, note: str) -> 
             address=draft.get('address'), privacy=draft.get('privacy') or Privacy.PUBLIK,
             channel=Channel.SOCIAL_MEDIA, source=actor.name, reported_at=reported_at, extra_rows=extra)
     except DomainError:
-        async with in_transaction():  # the reversal did not happen: the record says so again
-            await SocialScreening.filter(id=screening_id).update(
-                outcome=ScreeningOutcome.SCREENED_OUT, reversed_by=None, reversed_at=None, reversal_note=None)
+        # the reversal did not happen: the record says so again
+        await SocialScreening.filter(id=screening_id).update(
+            outcome=ScreeningOutcome.SCREENED_OUT, reversed_by=None, reversed_at=None, reversal_note=None)
         raise
     await SocialScreening.filter(id=screening_id).update(complaint_id=(await Complaint.get(
         code_key=submitted.view.code_key).only('id')).id)

@@ -213,3 +213,12 @@ async def test_a_supervisor_screens_out_a_passed_post_and_its_complaint_is_rejec
     assert screening.outcome == ScreeningOutcome.SCREENED_OUT and screening.reversed_by
     with pytest.raises(Exception, match='sudah diubah'):
         await intake.screen_out_passed(boss, screening.id, note='Dua kali klik yang sama.')
+
+
+async def test_a_screened_out_post_sent_twice_is_recorded_once():
+    operator = await _member(Role.OPERATOR)
+    answers = {c.id: False for c in await intake.criteria()}
+    first = await intake.enter(operator, source=_social(), answers=answers, request_key='form-1', **await _fields())
+    again = await intake.enter(operator, source=_social(), answers=answers, request_key='form-1', **await _fields())
+    assert first.screened_out and first.screening_id == again.screening_id
+    assert await SocialScreening.all().count() == 1
