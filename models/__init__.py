@@ -18,13 +18,14 @@ from .enums import (
     Status,
     Transport,
 )
+from .open311 import CategoryAttribute
 from .outbox import OutboxAttempt, OutboxMessage
 from .reference import Agency, Category, District
 from .staff import AccessLog, Notification, ResponseTemplate, StaffSession, User
 
 __all__ = [
     'CLOSED_STATUSES', 'OPEN_STATUSES', 'AccessLog', 'Agency', 'ApiKey', 'AppSetting', 'Attachment', 'Category',
-    'Channel', 'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Notification', 'OutboxAttempt',
-    'OutboxMessage', 'OutboxStatus', 'Privacy', 'Recipient', 'ResponseTemplate', 'Role', 'SlaCalendar', 'SlaClock',
-    'StaffSession', 'Status', 'TimelineEvent', 'Transport', 'User',
+    'CategoryAttribute', 'Channel', 'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'Notification',
+    'OutboxAttempt', 'OutboxMessage', 'OutboxStatus', 'Privacy', 'Recipient', 'ResponseTemplate', 'Role', 'SlaCalendar',
+    'SlaClock', 'StaffSession', 'Status', 'TimelineEvent', 'Transport', 'User',
 ]
