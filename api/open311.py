@@ -292,7 +292,7 @@ async def _verified(raw: str | None) -> ApiKey:
     if key is None:
         raise _Refused(403, 'api_key tidak ada atau tidak valid.')
     try:
-        open311_service.count_key_request(key.id, key.requests_per_minute)
+        open311_service.count_key_request(key.key_hash, key.requests_per_minute)
     except RateLimited as error:
         raise _Refused(429, error.message, headers={'Retry-After': str(error.retry_after)}) from None
     return key

@@ -147,16 +147,19 @@ async def set_cors_origins(actor: Actor, text: str) -> list[str]:
 # --- Per-key request limit ---
 
 KEY_WINDOW = 60.0  # seconds: a key's limit is requests per minute
-_key_limits: dict[int, RateLimit] = {}
+_key_limits: dict[str, RateLimit] = {}
 
 
-def count_key_request(key_id: int, per_minute: int) -> None:
-    """Count one request of the key before its work; RateLimited (with the wait) past its limit."""
-    limit = _key_limits.get(key_id)
+def count_key_request(key_hash: str, per_minute: int) -> None:
+    """Count one request of the key (by its hash: unique for ever, unlike an id) before its work; RateLimited
+    (with the wait) past its limit."""
+    limit = _key_limits.get(key_hash)
     if limit is None:
-        limit = _key_limits[key_id] = RateLimit(per_minute, KEY_WINDOW)
-    limit.limit = per_minute  # a supervisor may have changed it
-    if wait := limit.reserve(str(key_id)):
+        if len(_key_limits) > 10_000:  # revoked keys' counters go now and then
+            _key_limits.clear()
+        limit = _key_limits[key_hash] = RateLimit(per_minute, KEY_WINDOW)
+    limit.limit = per_minute
+    if wait := limit.reserve(key_hash):
         raise RateLimited(f'Batas permintaan kunci API ini ({per_minute} per menit) tercapai. Silakan coba lagi '
                           f'dalam {wait_text(wait)}.', wait)
 
