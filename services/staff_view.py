@@ -7,7 +7,7 @@ from datetime import datetime
 
 from models import AccessLog, Complaint, Privacy, ResponseTemplate, Role, SlaClock, TimelineEvent
 
-from . import clock, sessions, sla
+from . import clock, open311_attributes, sessions, sla
 from .complaints import EventView
 from .errors import DomainError
 from .validation import format_phone
@@ -49,6 +49,9 @@ class StaffDetail:
     events: tuple[tuple[EventView, bool], ...]  # (event, is_public)
     photos: tuple[str, ...]
     actions: tuple[str, ...]
+    # Open311 (issue 12 §4): a partner's photo link (never fetched) and the answers to the category's questions
+    media_url: str | None = None
+    answers: tuple[tuple[str, str], ...] = ()  # (question, answer in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,10 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
                                 created_at=e.created_at, photos=() if hidden else tuple(by_event.get(e.id, ()))),
                       e.is_public) for e in timeline),
         photos=() if hidden else tuple(sha for sha, event_id in photos if event_id is None),
-        actions=tuple(allowed_actions(actor, complaint.status)))
+        actions=tuple(allowed_actions(actor, complaint.status)),
+        media_url=None if hidden else complaint.media_url,
+        answers=() if hidden or not complaint.attributes else tuple(open311_attributes.shown(
+            await open311_attributes.for_category(complaint.category_id), complaint.attributes)))
 
 
 async def contact(actor: Actor, code_key: str) -> Contact:

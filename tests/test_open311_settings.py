@@ -3,10 +3,11 @@ once), the allowed browser origins, and a category's extra questions; as a super
 
 from nicegui.testing import User
 
-from services import apikeys, auth, complaints, open311
+from services import apikeys, auth, complaints, open311, open311_attributes
 from services.complaints import Channel
 from services.workflow import Role
 from tests.staff import ADMIN_PASSWORD, PASSWORD, on_board
+from tests.staff import supervisor as staff_supervisor
 
 API = '/open311/v2'
 DESCRIPTION = 'Jalan di depan Pasar Induk Wonosobo berlubang dalam, sudah dua motor jatuh minggu ini.'
@@ -104,3 +105,21 @@ async def test_supervisor_adds_a_question_to_a_category_and_the_api_asks_it(user
     [question] = definition['attributes']
     assert (question['code'], question['datatype'], question['required']) == ('BAHAYA', 'singlevaluelist', True)
     assert question['values'] == [{'key': 'MOTOR', 'name': 'Motor jatuh'}, {'key': 'MOBIL', 'name': 'Mobil rusak'}]
+
+
+async def test_staff_see_a_partners_answers_and_photo_link_on_the_complaint_page(user: User):
+    jalan = await complaints.category_id('JALAN')
+    supervisor = await staff_supervisor()
+    await open311_attributes.save(supervisor, category_id=jalan, attribute_id=None, code='BAHAYA',
+                                  datatype='singlevaluelist', required=True, description='Apa bahayanya?', order=1,
+                                  values=[('MOTOR', 'Motor jatuh')])
+    _, raw = await apikeys.create(name='Aplikasi Desa')
+    response = await user.http_client.post(f'{API}/requests.json', data=_fields(
+        raw, media_url='https://desa.contoh.id/foto/1.jpg', **{'attribute[BAHAYA]': 'MOTOR'}))
+    code = response.json()[0]['service_request_id']
+    await on_board(user, 'admin', ADMIN_PASSWORD)
+    await user.open(f'/admin/aduan/{code}')
+    await user.should_see('Apa bahayanya?')
+    await user.should_see('Motor jatuh')
+    [extras] = user.find(marker='partner-extras').elements
+    assert 'href="https://desa.contoh.id/foto/1.jpg"' in extras.content and 'noreferrer' in extras.content
