@@ -471,3 +471,9 @@ async def test_a_web_complaint_is_found_through_the_api_with_its_place(user: Use
     result = await factories.submit(privacy=Privacy.PUBLIK)
     [item] = _json(await user.http_client.get(f'{API}/requests/{result.code}.json'))
     assert item['address'] == 'Kertek, Kec. Kertek' and item['address_string'] is None
+
+
+async def test_a_body_over_the_bound_is_the_spec_array_with_its_charset_too(user: User):
+    response = await user.http_client.post(f'{API}/requests.xml', content=b'x' * (open311.MAX_BODY + 1),
+                                           headers={'Content-Type': 'application/x-www-form-urlencoded'})
+    _spec_errors(response, 413)
