@@ -13,9 +13,20 @@ from services.complaints_labels import CHANNEL_LABELS
 from services.settings import settings
 from services.workflow import Actor
 
-from .settings import BASE, _Form, _int_id, _settings_frame, _table, _whole
+from .settings import BASE, _Form, _int_id, _settings_frame, _whole
 
 NO_CHOICE = ''
+
+
+def _table(headings: tuple[str, ...], rows: list[tuple[bool, tuple[str, ...]]], *, marker: str, label: str) -> None:
+    """One HTML table (cells already escaped; dimmed rows are revoked) in a region the keyboard can scroll
+    sideways on a phone (axe: scrollable-region-focusable)."""
+    head = ''.join(f'<th>{h}</th>' for h in headings)
+    body = ''.join(f'<tr{" class=lapor-inactive" if dim else ""}>' + ''.join(f'<td>{c}</td>' for c in cells) + '</tr>'
+                   for dim, cells in rows)
+    body = body or f'<tr><td colspan="{len(headings)}" class="lapor-muted">Belum ada data.</td></tr>'
+    ui.html(f'<div class="lapor-settings-table" tabindex="0" role="region" aria-label="{escape(label)}"><table>'
+            f'<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>', sanitize=False).mark(marker)
 
 
 def create() -> None:
@@ -76,7 +87,8 @@ async def _keys(actor: Actor) -> None:
                 str(row.requests_per_minute),
                 f'{wib(row.created_at)}' + (f' oleh {escape(row.created_by)}' if row.created_by else ''),
                 wib(row.last_used_at) if row.last_used_at else 'belum pernah',
-                f'Dicabut {wib(row.revoked_at)}' if row.revoked_at else 'Aktif')) for row in rows], marker='keys')
+                f'Dicabut {wib(row.revoked_at)}' if row.revoked_at else 'Aktif')) for row in rows], marker='keys',
+            label='Daftar kunci API')
         active = {row.name: row.name for row in rows if row.revoked_at is None}
         if not active:
             return
@@ -146,7 +158,8 @@ async def _questions(actor: Actor, category: str, editing: str) -> None:
     _table(('Urutan', 'Kode', 'Pertanyaan', 'Jenis', 'Wajib', 'Pilihan'), [
         (False, (str(q.order), f'<a href="{BASE}/pertanyaan?kategori={chosen.id}&ubah={q.id}">{escape(q.code)}</a>',
                  escape(q.description), open311_attributes.DATATYPE_LABELS[q.datatype], 'Ya' if q.required else '—',
-                 escape(', '.join(name for _, name in q.values)) or '—')) for q in questions], marker='questions')
+                 escape(', '.join(name for _, name in q.values)) or '—')) for q in questions], marker='questions',
+           label='Daftar pertanyaan tambahan')
     try:
         attribute_id = _int_id(editing) if editing else None
     except Exception:  # a mistyped id: a new question instead
