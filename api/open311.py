@@ -49,6 +49,7 @@ MAX_BODY = 64 * 1024
 MAX_LISTED_VALUES = 200  # codes or service codes in one list query (SQLite binds at most 32,766 values)
 MAX_IDEMPOTENCY_KEY = 200
 MAX_ATTRIBUTES = 50  # attribute[code] answers in one POST
+MAX_SERVICE_CODE = 32  # Category.code's column
 WINDOW = timedelta(days=90)  # the spec's default and longest span of a list query
 MAX_PAGE_SIZE = 1000  # the spec's cap on one answer
 MAX_PAGE = 10_000
@@ -192,7 +193,7 @@ async def services(request: Request, fmt: str) -> Response:
 async def service_definition(request: Request, name: str) -> Response:
     code, fmt = split_name(name)
     fmt = fmt or 'json'
-    if await complaints.category_id(code) is None:
+    if await _category_id(code) is None:
         return errors(fmt, 404, f'service_code "{_shown(code)[:40]}" tidak dikenal.')
     attributes = await open311_attributes.for_category(code)
     return respond(fmt, 'service_definition', None,
@@ -213,7 +214,7 @@ async def post_request(request: Request, fmt: str) -> Response:  # noqa: PLR0911
     code = (fields.get('service_code') or '').strip()
     if not code:
         return errors(fmt, 400, 'service_code wajib diisi.')
-    category_id = await complaints.category_id(code)
+    category_id = await _category_id(code)
     if category_id is None:
         return errors(fmt, 404, f'service_code "{_shown(code)[:40]}" tidak dikenal.')
     try:
@@ -246,6 +247,14 @@ async def post_request(request: Request, fmt: str) -> Response:  # noqa: PLR0911
               if first else f'Aduan diterima dengan kode {result.code}.')
     return _requests(fmt, [{'service_request_id': result.code, 'service_notice': notice,
                             'account_id': extras['account_id']}])
+
+
+async def _category_id(code: str) -> int | None:
+    """The active category's id by its service_code; None for an unknown one, or one no category could have
+    (longer than the column, not text), which is never looked up."""
+    if len(code) > MAX_SERVICE_CODE or not _is_text(code):
+        return None
+    return await complaints.category_id(code)
 
 
 def _yes(value: str | None) -> bool:

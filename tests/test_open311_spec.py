@@ -3,6 +3,7 @@ status codes, the fields a partner posts coming back, the 90-day window and pagi
 keys with a channel and a limit, and a category's extra questions. Over the running app, real SQLite."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 from xml.etree import ElementTree
 
 import httpx
@@ -477,3 +478,34 @@ async def test_a_body_over_the_bound_is_the_spec_array_with_its_charset_too(user
     response = await user.http_client.post(f'{API}/requests.xml', content=b'x' * (open311.MAX_BODY + 1),
                                            headers={'Content-Type': 'application/x-www-form-urlencoded'})
     _spec_errors(response, 413)
+
+
+async def test_no_malformed_request_to_the_new_routes_makes_a_500(user: User):
+    from tests.test_api_inputs import HEADERS, QUERIES, _call  # noqa: PLC0415  (the sweep's own inputs)
+
+    raw = (await _key()).encode()
+    await factories.submit()
+    paths = [f'{API}/discovery.xml', f'{API}/discovery.json', f'{API}/services.xml', f'{API}/services/JALAN.xml',
+             f'{API}/services/%ED%A0%80.xml', f'{API}/services/%00.json', f'{API}/services/' + 'A' * 5000 + '.xml',
+             f'{API}/servicerequestupdates.json', f'{API}/servicerequestupdates.xml', f'{API}/requests.xml',
+             f'{API}/requests/WSB-0000-0000.xml', f'{API}/x/y/z.xml', '/open311/', '/open311/v2/']
+    extra_queries = [b'page=1e9', b'page_size=%00', b'page=%F0%9F%92%A9&page_size=-0', b'page=' + b'9' * 5000,
+                     b'attribute[x]=1', b'start_date=2026-01-01&end_date=2026-12-31']
+    failures = []
+    for method in ('GET', 'POST', 'OPTIONS', 'DELETE'):
+        for path in paths:
+            for query in [*QUERIES[:6], *extra_queries]:
+                for headers in (HEADERS[0], [(b'origin', b'https://x.id')], [(b'origin', b'\xff\xfe')]):
+                    for key in (b'', b'&api_key=' + raw):
+                        status = await _call(method, path, query + key, b'{}',
+                                             [(b'content-type', b'application/json'), *headers])
+                        if status >= 500:
+                            failures.append((method, path[:60], query[:40], headers, status))
+    assert not failures, failures[:3]
+
+
+@pytest.mark.parametrize('code', ['A' * 5000, 'JALAN\x00'])
+async def test_a_service_code_no_category_could_have_is_a_404_not_a_crash(user: User, code):
+    response = await user.http_client.post(f'{API}/requests.json', data=_fields(await _key(), service_code=code))
+    _spec_errors(response, 404 if '\x00' not in code else 400)
+    _spec_errors(await user.http_client.get(f'{API}/services/{quote(code[:4000])}.xml'), 404)
