@@ -85,9 +85,9 @@ def _origin(text: str) -> str | None:
         return None
     if parts.scheme not in ('http', 'https') or not parts.hostname or parts.path or parts.query or parts.fragment:
         return None
-    if parts.username or parts.password:
+    if parts.username or parts.password or port == 0:
         return None
-    return f'{parts.scheme}://{parts.hostname}' + (f':{port}' if port else '')
+    return f'{parts.scheme}://{parts.netloc.lower()}'  # as browsers send it: [::1] keeps its brackets
 
 
 async def allowed_origins() -> frozenset[str]:
