@@ -164,7 +164,7 @@ class _Guard:
             await self._refuse(scope, send, refusal)
 
     async def _refuse(self, scope: Scope, send: Send, body: bytes) -> None:
-        await self._send(scope, send, 413, body, content_type=b'application/json',
+        await self._send(scope, send, 413, body, content_type=b'application/json; charset=utf-8',
                          extra=((b'connection', b'close'),))
 
     async def _send(self, scope: Scope, send: Send, status: int, body: bytes, *, content_type: bytes,

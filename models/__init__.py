@@ -20,14 +20,15 @@ from .enums import (
     Transport,
 )
 from .intake import IntakeRecord, ScreeningCriterion, SocialScreening
+from .open311 import CategoryAttribute
 from .outbox import OutboxAttempt, OutboxMessage
 from .reference import Agency, Category, District
 from .staff import AccessLog, Notification, ResponseTemplate, StaffSession, User
 
 __all__ = [
     'CLOSED_STATUSES', 'OPEN_STATUSES', 'AccessLog', 'Agency', 'ApiKey', 'AppSetting', 'Attachment', 'Category',
-    'Channel', 'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind', 'IntakeRecord', 'Notification',
-    'OutboxAttempt', 'OutboxMessage', 'OutboxStatus', 'Privacy', 'Recipient', 'ResponseTemplate', 'Role',
-    'ScreeningCriterion', 'ScreeningOutcome', 'SlaCalendar', 'SlaClock', 'SocialScreening', 'StaffSession',
-    'Status', 'TimelineEvent', 'Transport', 'User',
+    'CategoryAttribute', 'Channel', 'ClockKind', 'ClockOutcome', 'Complaint', 'District', 'EventKind',
+    'IntakeRecord', 'Notification', 'OutboxAttempt', 'OutboxMessage', 'OutboxStatus', 'Privacy', 'Recipient',
+    'ResponseTemplate', 'Role', 'ScreeningCriterion', 'ScreeningOutcome', 'SlaCalendar', 'SlaClock',
+    'SocialScreening', 'StaffSession', 'Status', 'TimelineEvent', 'Transport', 'User',
 ]

@@ -3,6 +3,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from .enums import Channel
+
 
 class ApiKey(Model):
     id = fields.IntField(primary_key=True)
@@ -12,6 +14,11 @@ class ApiKey(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
+    # Open311 (issue 12 §4): the channel a complaint posted with this key is recorded under (the 112 system's
+    # key: call_center), and how many requests a minute the key may make (counted before the work)
+    channel = fields.CharEnumField(Channel, max_length=20, default=Channel.API)
+    requests_per_minute = fields.IntField(default=120)
+    created_by = fields.CharField(max_length=60, null=True)  # the supervisor who made it (None: the CLI)
 
     class Meta:
         table = 'api_key'

@@ -50,6 +50,14 @@ class Complaint(Model):
     reporter_email = fields.CharField(max_length=200, null=True)
     notify_reporter = fields.BooleanField(default=False)  # "kirimi saya kabar": news of each step by SMS/email
 
+    # Open311 (issue 12 §4): what a partner posts beside the complaint, kept and returned as given.
+    # media_url is a link only (http or https, never fetched); attributes are the category's extra
+    # questions (services.open311_attributes), answered as {code: value or [values]}
+    media_url = fields.CharField(max_length=500, null=True)
+    device_id = fields.CharField(max_length=100, null=True)
+    account_id = fields.CharField(max_length=100, null=True)
+    attributes = fields.JSONField(null=True)
+
     reported_at = fields.DatetimeField()  # when the citizen reported: the clocks start here
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
-from components.design import wib
+from components.design import escape, wib
 from components.fields import select
 from components.frame import admin_frame
 from components.sla_countdown import SlaCountdown
@@ -70,6 +70,7 @@ class _ComplaintView:
             self.title = ui.label().classes('lapor-queue-title').mark('title')
             self.description = ui.label().classes('lapor-pre').mark('description')
             self.photos = ui.html('', sanitize=False).classes('lapor-photo-list')
+            self.partner = ui.html('', sanitize=False).mark('partner-extras')  # Open311 (issue 12 §4)
             if actor.role in (staff_view.Role.SUPERVISOR, staff_view.Role.OPD_ADMIN):
                 self.contact = ui.label().mark('contact')
                 ui.button('Tampilkan kontak pelapor (tercatat)', on_click=self._show_contact).props(
@@ -110,6 +111,7 @@ class _ComplaintView:
         self.description.text = detail.description
         self.photos.content = ''.join(f'<a class="lapor-photo" href="{u}" target="_blank"><img src="{u}"></a>'
                                       for u in map(attachments.signed_url, detail.photos))
+        self.partner.content = _partner_extras(detail)
         self.countdowns.clear()
         with self.countdowns:
             for record in detail.clocks:
@@ -204,6 +206,17 @@ class _ComplaintView:
 def _fact(label: str, name: str) -> TextElement:
     TextElement(tag='dt', text=label)
     return TextElement(tag='dd', text='').mark(f'fact-{name}')
+
+
+def _partner_extras(detail: StaffDetail) -> str:
+    """Open311 (issue 12 §4): the answers to the category's questions, and a partner's photo link as a plain link
+    (the server never fetches it; the browser opens it only when the officer clicks)."""
+    answers = ''.join(f'<dt>{escape(question)}</dt><dd>{escape(answer)}</dd>' for question, answer in detail.answers)
+    html = f'<dl class="lapor-dl">{answers}</dl>' if answers else ''
+    if detail.media_url:
+        html += (f'<p><a href="{escape(detail.media_url)}" target="_blank" rel="noopener noreferrer nofollow">'
+                 'Foto dari aplikasi mitra (tautan luar)</a></p>')
+    return html
 
 
 def _map_links(latitude: float | None, longitude: float | None) -> str:

@@ -42,7 +42,11 @@ AREAS = (
     ('log-akses', 'Log akses', 'Siapa membuka data kontak pelapor atau isi aduan rahasia, dan kapan.'),
     ('pesan-keluar', 'Pesan keluar', 'Kabar lewat SMS dan email untuk pelapor dan petugas: menunggu, terkirim, '
                                      'gagal; kirim ulang yang gagal.'),
-    ('open311', 'Open311', 'Apakah daftar aduan Open311 terbuka untuk umum tanpa kunci API mitra.'),
+    ('open311', 'Open311', 'Apakah daftar aduan Open311 terbuka untuk umum tanpa kunci API mitra; aplikasi '
+                           'peramban mitra yang diizinkan (CORS).'),
+    # Open311 (issue 12 §4): pages/settings_open311.py
+    ('kunci-api', 'Kunci API', 'Kunci sistem mitra: buat, lihat, cabut; saluran dan batas permintaan tiap kunci.'),
+    ('pertanyaan', 'Pertanyaan tambahan', 'Pertanyaan tambahan per kategori, ditanyakan saat aduan dikirim.'),
 )
 ACCESS_LABELS = {'contact': 'data kontak', 'rahasia': 'isi aduan rahasia'}
 NO_AGENCY = 0  # the select's key for "no OPD": Quasar selects do not take None as an option's value
@@ -50,6 +54,8 @@ NEW = 'baru'
 
 
 def create() -> None:
+    from . import settings_open311  # noqa: PLC0415  (it builds on this module's frame and form)
+
     @ui.page(BASE, title=f'Pengaturan · {settings.app_name}')
     async def index_page() -> None:
         async with _settings_frame(BASE, None) as actor:
@@ -84,6 +90,9 @@ def create() -> None:
         async with _settings_frame(f'{BASE}/open311', 'Open311', headed=True) as actor:
             if actor:
                 await _open311_form(actor)
+                await settings_open311.origins_form(actor)
+
+    settings_open311.create()
 
 
 def _area(slug: str, title: str, build_list: Callable[[Actor], Awaitable[None]],

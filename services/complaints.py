@@ -177,7 +177,8 @@ async def submit(*, category_id: int | None, description: str, title: str | None
                  consent: bool = False, notify_reporter: bool = False, photo_tokens: Sequence[str] = (),
                  channel: Channel = Channel.WEB, source: str | None = None, idempotency_key: str | None = None,
                  client_address: str | None = None, reported_at: datetime | None = None,
-                 extra_rows: Sequence[Model] = ()) -> Submitted:
+                 extra_rows: Sequence[Model] = (), media_url: str | None = None, device_id: str | None = None,
+                 account_id: str | None = None, attributes: dict[str, Any] | None = None) -> Submitted:
     """Validate and store a new complaint with its clocks, first timeline event and photos in one
     transaction; route it to the category's OPD; emit ``created`` after the commit.
 
@@ -190,6 +191,10 @@ async def submit(*, category_id: int | None, description: str, title: str | None
     post; checked by services.intake), now unless given: the clocks start there. ``extra_rows`` (unsaved rows
     with a ``complaint`` link, e.g. the intake record) are written in the same transaction.
     Raises ValidationFailed (per-field messages) or RateLimited.
+
+    Open311 (issue 12 §4): ``media_url`` (a link, never fetched), ``device_id``, ``account_id`` and the
+    category's ``attributes`` answers are stored as given; the caller checks them first
+    (services.open311.check_extras, services.open311_attributes.check_answers).
     """
     # A repeated idempotency key is caught by its unique index at insert time (no extra read here)
     if client_address is not None:
@@ -216,7 +221,9 @@ async def submit(*, category_id: int | None, description: str, title: str | None
             complaint, clocks, event = await _store(
                 code=code, key=key, pin=pin, fields=fields, category=category, district=district, status=status,
                 channel=channel, source=source, idempotency_key=idempotency_key, reported_at=reported_at,
-                photos=list(photos.values()), notify_reporter=notify_reporter, extra_rows=extra_rows)
+                photos=list(photos.values()), notify_reporter=notify_reporter, extra_rows=extra_rows,
+                extras={'media_url': media_url, 'device_id': device_id, 'account_id': account_id,
+                        'attributes': attributes or None})
             break
         except IntegrityError:
             replayed = await _replay(idempotency_key, fields) if idempotency_key else None
@@ -275,7 +282,7 @@ async def _validated(*, web: bool, description: str, title: str | None, reporter
 async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, category: Category,
                  district: District | None, status: Status, channel: Channel, source: str | None,
                  idempotency_key: str | None, reported_at: datetime, photos: list[attachments.StoredImage],
-                 notify_reporter: bool, extra_rows: Sequence[Model] = (),
+                 notify_reporter: bool, extra_rows: Sequence[Model] = (), extras: dict[str, Any] | None = None,
                  ) -> tuple[Complaint, list[SlaClock], TimelineEvent]:
     """Write the complaint, its two clocks, its first event, its photos and the news it makes (the outbox's
     messages and the OPD's notices) in one transaction."""
@@ -287,7 +294,8 @@ async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, cate
         village=fields.village, address=fields.address, latitude=fields.latitude, longitude=fields.longitude,
         reporter_name=fields.reporter_name, reporter_phone=fields.phone, reporter_email=fields.email,
         notify_reporter=notify_reporter and bool(fields.phone or fields.email), reported_at=reported_at,
-        next_due_at=min(c.due_at for c in clocks), next_risk_at=min(c.at_risk_due_at for c in clocks))
+        next_due_at=min(c.due_at for c in clocks), next_risk_at=min(c.at_risk_due_at for c in clocks),
+        **(extras or {}))
     event = TimelineEvent(kind=EventKind.SUBMITTED, status=status, is_public=True, actor='Sistem',
                           created_at=reported_at,
                           message=_arrival_message(channel, category.agency.name if category.agency else None))
@@ -500,11 +508,18 @@ class PublicSummary:
     updated_at: datetime
     resolution_due: datetime | None
     photo: str | None  # content hash of the first public photo
+    # Open311 (issue 12 §4); None for a rahasia complaint but the notes, which are then its status in words
+    address_string: str | None = None  # the address as posted or typed
+    media_url: str | None = None  # a partner's link, stored as given
+    notes: str | None = None  # the newest public message on its timeline
+    device_id: str | None = None  # for the partner that posted it only (api/open311 decides)
+    account_id: str | None = None
+    source: str | None = None  # the API key's name that posted it
 
 
 async def public_list(*, codes: Sequence[str] = (), category_codes: Sequence[str] = (),
                       statuses: Sequence[Status] = (), start: datetime | None = None, end: datetime | None = None,
-                      limit: int = 1000) -> list[PublicSummary]:
+                      limit: int = 1000, offset: int = 0) -> list[PublicSummary]:
     """Complaints matching the filters, newest first, in their public projection (three queries).
 
     A ``rahasia`` complaint is never listed: a list of its codes would be a list of targets for PIN guessing.
@@ -520,7 +535,8 @@ async def public_list(*, codes: Sequence[str] = (), category_codes: Sequence[str
         query = query.filter(reported_at__gte=start)
     if end:
         query = query.filter(reported_at__lte=end)
-    rows = await query.order_by('-reported_at').limit(limit).select_related('category', 'agency', 'district')
+    rows = await query.order_by('-reported_at', '-id').offset(offset).limit(limit).select_related(
+        'category', 'agency', 'district')
     return await _summaries(rows)
 
 
@@ -566,7 +582,11 @@ async def _summaries(rows: Sequence[Complaint]) -> list[PublicSummary]:
     ids = [c.id for c in rows]
     due: dict[int, datetime] = {}
     photos: dict[int, str] = {}
+    notes: dict[int, str] = {}
     if ids:
+        for complaint_id, message in await TimelineEvent.filter(complaint_id__in=ids, is_public=True).exclude(
+                message='').order_by('created_at', 'id').values_list('complaint_id', 'message'):
+            notes[complaint_id] = message  # oldest first: the newest message wins
         for complaint_id, due_at in await SlaClock.filter(complaint_id__in=ids, kind=ClockKind.RESOLUTION) \
                 .order_by('id').values_list('complaint_id', 'due_at'):
             due[complaint_id] = due_at  # ordered by id: the newest resolution clock wins
@@ -576,13 +596,17 @@ async def _summaries(rows: Sequence[Complaint]) -> list[PublicSummary]:
     result = []
     for c in rows:
         hidden = c.privacy == Privacy.RAHASIA
-        place = ', '.join(p for p in (c.village, f'Kec. {c.district.name}' if c.district else None) if p) or None
+        place = ', '.join(p for p in (c.address, c.village, f'Kec. {c.district.name}' if c.district else None)
+                          if p) or None
         result.append(PublicSummary(
             code=c.code, status=c.status, category_code=c.category.code, category_name=c.category.name,
             agency_name=c.agency.name if c.agency else None, description=None if hidden else c.description,
             place=None if hidden else place, latitude=None if hidden else c.latitude,
             longitude=None if hidden else c.longitude, reported_at=c.reported_at, updated_at=c.updated_at,
-            resolution_due=due.get(c.id), photo=None if hidden else photos.get(c.id)))
+            resolution_due=due.get(c.id), photo=None if hidden else photos.get(c.id),
+            address_string=None if hidden else c.address, media_url=None if hidden else c.media_url,
+            notes=None if hidden else notes.get(c.id), device_id=c.device_id, account_id=c.account_id,
+            source=c.source if c.channel != Channel.WEB else None))
     return result
 
 

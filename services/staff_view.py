@@ -7,7 +7,7 @@ from datetime import datetime
 
 from models import AccessLog, Complaint, IntakeRecord, Privacy, ResponseTemplate, Role, SlaClock, TimelineEvent
 
-from . import clock, sessions, sla
+from . import clock, open311_attributes, sessions, sla
 from .complaints import EventView
 from .errors import DomainError
 from .validation import format_phone
@@ -50,6 +50,9 @@ class StaffDetail:
     photos: tuple[str, ...]
     actions: tuple[str, ...]
     intake: IntakeSummary | None = None  # entered by staff: where it came from
+    # Open311 (issue 12 §4): a partner's photo link (never fetched) and the answers to the category's questions
+    media_url: str | None = None
+    answers: tuple[tuple[str, str], ...] = ()  # (question, answer in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,10 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
                                 created_at=e.created_at, photos=() if hidden else tuple(by_event.get(e.id, ()))),
                       e.is_public) for e in timeline),
         photos=() if hidden else tuple(sha for sha, event_id in photos if event_id is None),
-        actions=tuple(allowed_actions(actor, complaint.status)), intake=await _intake(complaint.id, hidden=hidden))
+        actions=tuple(allowed_actions(actor, complaint.status)), intake=await _intake(complaint.id, hidden=hidden),
+        media_url=None if hidden else complaint.media_url,
+        answers=() if hidden or not complaint.attributes else tuple(open311_attributes.shown(
+            await open311_attributes.for_category(complaint.category_id), complaint.attributes)))
 
 
 async def _intake(complaint_id: int, *, hidden: bool) -> IntakeSummary | None:

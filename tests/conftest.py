@@ -17,7 +17,7 @@ import pytest
 from nicegui import context, core, ui
 from nicegui.testing import User
 
-from services import app_settings, clock, complaints, db, limits, notifications
+from services import app_settings, clock, complaints, db, limits, notifications, open311
 from services.settings import settings
 from tests import factories  # noqa: F401
 
@@ -32,6 +32,7 @@ def _clean_state():
                      pin=(settings.pin_fail_limit, settings.pin_fail_window),
                      info=(settings.reporter_info_limit, settings.reporter_info_window))
     app_settings.forget()
+    open311.forget()  # allowed origins and per-key counts of an earlier test's database
     notifications.forget_recipients()  # staff of an earlier test's database
     yield
     clock.reset()

@@ -69,9 +69,17 @@ async def test_dates_out_of_range_are_a_400_naming_the_field(user: User, name, v
 async def test_dates_at_the_edges_that_fit_still_work(user: User):
     code = (await factories.submit()).code
     raw = await _new_key()
+    for params in ({'start_date': '0001-01-02T00:00:00Z'}, {'end_date': '9999-12-31T23:59:59Z'},
+                   {'start_date': '9999-12-30T00:00:00Z'}, {'end_date': '0001-01-02T00:00:00Z'},
+                   {'start_date': '0001-01-02T00:00:00Z', 'end_date': '0001-03-01T00:00:00Z'}):
+        response = await user.http_client.get(f'{API}/requests.json', params={'api_key': raw, **params})
+        assert response.status_code == 200 and response.json() == [], params  # each window fits, none holds it
+    # the whole range at once spans more than the spec's 90 days: refused (the default window finds it)
     response = await user.http_client.get(f'{API}/requests.json', params={
         'api_key': raw, 'start_date': '0001-01-02T00:00:00Z', 'end_date': '9999-12-31T23:59:59Z'})
-    assert response.status_code == 200 and [i['service_request_id'] for i in response.json()] == [code]
+    assert '90 hari' in _open311_error(response, 400)
+    response = await user.http_client.get(f'{API}/requests.json', params={'api_key': raw})
+    assert [i['service_request_id'] for i in response.json()] == [code]
 
 
 # --- The sweep ---

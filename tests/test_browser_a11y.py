@@ -24,9 +24,10 @@ from tests.test_browser_submit import _fill
 PHONE = (360, 640)
 SETTINGS = '/admin/pengaturan'
 # Every settings area's list, one form of each (the first row: an OPD, a category, the admin account) and a new
-# template's form, the access log and the Open311 switch
+# template's form, the access log, the Open311 switch and origins, the API keys and a category's questions
 SETTINGS_PAGES = ('', '/opd', '/opd/1', '/kategori', '/kategori/1', '/pengguna', '/pengguna/1', '/templat',
-                  '/templat/baru', '/log-akses', '/pesan-keluar', '/pesan-keluar?status=failed', '/open311')
+                  '/templat/baru', '/log-akses', '/pesan-keluar', '/pesan-keluar?status=failed', '/open311',
+                  '/kunci-api', '/pertanyaan', '/pertanyaan?kategori=1')
 
 
 @pytest.fixture

@@ -193,7 +193,7 @@ async def test_a_partner_with_its_key_polling_many_codes_at_once_is_not_counted(
                                      for code in [*held, *_random_codes(8)]))
     assert [a.status_code for a in answers] == [200] * 12 + [404] * 8
     wrong = await user.http_client.get(f'{API}/requests/{held[0]}x.json', params={'api_key': 'lpr_bukan'})
-    assert wrong.status_code == 401
+    assert wrong.status_code == 403  # the spec's status for a wrong key
 
 
 # --- Open311: the list and its public switch ---
@@ -225,7 +225,7 @@ async def test_supervisor_opens_the_list_to_the_public_and_rahasia_stays_unliste
     public = await factories.submit(privacy=Privacy.PUBLIK)
     secret = await factories.submit(privacy=Privacy.RAHASIA)
     closed = await user.http_client.get(f'{API}/requests.json')
-    assert closed.status_code == 401 and public.code not in closed.text
+    assert closed.status_code == 403 and public.code not in closed.text
     await on_board(user, 'admin', ADMIN_PASSWORD)
     await user.open('/admin/pengaturan')
     await user.should_see('Open311')
@@ -241,7 +241,7 @@ async def test_supervisor_opens_the_list_to_the_public_and_rahasia_stays_unliste
     user.find(marker='open311-public').click()
     user.find(marker='save').click()
     await user.should_see('Tersimpan: daftar aduan hanya untuk mitra dengan kunci API.', retries=30)
-    assert (await user.http_client.get(f'{API}/requests.json')).status_code == 401
+    assert (await user.http_client.get(f'{API}/requests.json')).status_code == 403
 
 
 async def test_the_form_says_what_each_privacy_choice_shows_and_to_whom(user: User):

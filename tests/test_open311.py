@@ -99,7 +99,7 @@ async def test_inactive_category_is_not_offered_and_cannot_be_posted_to(user: Us
     assert len(services) == 21
     response = await user.http_client.post(f'{API}/requests.json',
                                            data=_request_fields(await _new_key(), service_code='WISATA'))
-    _assert_refused(response, 400, 'service_code', 'WISATA')
+    _assert_refused(response, 404, 'service_code', 'WISATA')  # the spec: an unknown service_code is a 404
 
 
 # --- POST requests.json ---
@@ -173,7 +173,7 @@ async def test_using_a_key_records_when_it_was_last_used(user: User):
     assert key.last_used_at == datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 
 
-async def test_missing_wrong_or_revoked_key_is_refused_with_401_and_nothing_stored(user: User):
+async def test_missing_wrong_or_revoked_key_is_refused_with_403_and_nothing_stored(user: User):
     raw = await _new_key()
     for api_key in (None, '', 'lpr_' + 'x' * 43, raw[:-1], 'bukan-kunci'):
         fields = _request_fields(raw)
@@ -182,10 +182,10 @@ async def test_missing_wrong_or_revoked_key_is_refused_with_401_and_nothing_stor
         else:
             fields['api_key'] = api_key
         response = await user.http_client.post(f'{API}/requests.json', data=fields)
-        _assert_refused(response, 401, 'api_key')
+        _assert_refused(response, 403, 'api_key')  # the spec's status for a missing or wrong key
     await apikeys.revoke(name='mitra-x')
     response = await user.http_client.post(f'{API}/requests.json', data=_request_fields(raw))
-    _assert_refused(response, 401, 'api_key')
+    _assert_refused(response, 403, 'api_key')
     assert await complaints.Complaint.all().count() == 0
 
 
@@ -200,8 +200,14 @@ async def test_key_in_the_query_string_or_a_header_is_accepted(user: User, where
     assert await complaints.Complaint.all().count() == 1
 
 
+async def test_unknown_service_code_is_a_404_naming_it_and_nothing_stored(user: User):
+    response = await user.http_client.post(f'{API}/requests.json',
+                                           data=_request_fields(await _new_key(), service_code='TIDAKADA'))
+    _assert_refused(response, 404, 'service_code', 'TIDAKADA')
+    assert await complaints.Complaint.all().count() == 0
+
+
 @pytest.mark.parametrize(('overrides', 'words'), [
-    ({'service_code': 'TIDAKADA'}, ('service_code', 'TIDAKADA')),
     ({'service_code': ''}, ('service_code',)),
     ({'description': 'Jalan rusak.'}, ('description', 'minimal 20 karakter')),
     ({'description': 'x' * 5001}, ('description', 'maksimal 5000')),
@@ -414,7 +420,7 @@ async def test_list_needs_a_partner_key_while_the_public_list_is_off(user: User)
     await factories.submit(privacy=Privacy.PUBLIK)
     for params in ({}, {'api_key': ''}, {'api_key': 'lpr_' + 'x' * 43}):
         response = await user.http_client.get(f'{API}/requests.json', params=params)
-        _assert_refused(response, 401, 'api_key')
+        _assert_refused(response, 403, 'api_key')
         assert 'WSB-' not in response.text
     response = await user.http_client.get(f'{API}/requests.json', headers={'X-Api-Key': await _reader_key()})
     assert response.status_code == 200 and len(response.json()) == 1
@@ -484,7 +490,7 @@ async def test_a_wrong_key_outside_the_body_is_refused_before_the_body_is_read(b
     body = _Body(6_400)  # 400 MB, if anyone read it
     response = await bare_api.post(f'{API}/requests.json', content=body, headers={
         'X-Api-Key': 'lpr_bukan-kunci', 'Content-Type': 'application/x-www-form-urlencoded'})
-    _assert_refused(response, 401, 'api_key')
+    _assert_refused(response, 403, 'api_key')
     assert body.read <= 1
 
 
