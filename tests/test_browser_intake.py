@@ -30,6 +30,7 @@ from tests import staff
 from tests.browser import path, text, type_into, until
 
 PAGE = '/admin/aduan/baru'
+NOTIFY = 'Kirim kode dan tautan pelacakan ke nomor HP/email pelapor (PIN tidak pernah dikirim)'
 DRAFT_KEY = 'lapor-intake-draft-v1'  # pages/intake.py
 OPERATOR = 'operator112'
 # What the keyboard is on: a field's label, or a radio's (or any other element's) own text
@@ -37,6 +38,8 @@ FOCUSED_JS = '''const e = document.activeElement;
 return e ? (e.getAttribute('aria-label') || e.textContent || '').trim() : '';'''
 IN_FORM_JS = 'return !!document.activeElement?.closest("section.lapor-form")'
 DRAFT_JS = f'return localStorage.getItem({json.dumps(DRAFT_KEY)})'
+IN_VIEW_JS = '''const r = arguments[0].getBoundingClientRect();
+return r.top >= 0 && r.bottom <= window.innerHeight;'''
 
 pytestmark = pytest.mark.usefixtures('desktop')  # a call centre's desk, not a phone
 
@@ -60,6 +63,9 @@ def test_an_operator_enters_a_112_call_with_the_keyboard_only_and_reads_out_the_
     _pick_by_typing(driver, 'Kecamatan', 'kert', 'Kertek')
     _tab(driver, expect='Desa/kelurahan')
     _type(driver, 'Kertek')
+    _tab_to(driver, 'Nomor HP (opsional)')  # past the location's detail, the photos and the name: not given
+    _type(driver, '0813 1111 2222')
+    _tab_to(driver, NOTIFY)  # the last field, low on the page: the screen has scrolled with the keyboard
     _ctrl_enter(driver)
 
     until(driver, lambda d: d.find_element(By.CLASS_NAME, 'lapor-pin').is_displayed(), 'the code and PIN',
@@ -69,8 +75,10 @@ def test_an_operator_enters_a_112_call_with_the_keyboard_only_and_reads_out_the_
     assert 'Aduan tersimpan' in text(driver)
     assert path(driver) == PAGE, 'saved on the same screen'
     body = _font_px(driver, 'body')
-    for selector in ('.lapor-code', '.lapor-pin'):  # large, to be read out letter by letter
+    for selector in ('.lapor-code', '.lapor-pin'):  # large and in view, to be read out letter by letter
         assert _font_px(driver, selector) >= 1.3 * body, f'{selector} is no larger than the text around it'
+        assert driver.execute_script(IN_VIEW_JS, driver.find_element(By.CSS_SELECTOR, selector)), \
+            f'{selector} is outside the screen'
     assert driver.execute_script(DRAFT_JS) is None, 'the draft went with the saved complaint'
 
     saved = _on_server(_complaint(code))
@@ -78,7 +86,7 @@ def test_an_operator_enters_a_112_call_with_the_keyboard_only_and_reads_out_the_
         'channel': Channel.CALL_CENTER, 'source': 'Rina Operator', 'category': 'Lampu penerangan jalan umum',
         'title': 'Lampu jalan mati di depan pasar Kertek', 'district': 'Kertek', 'village': 'Kertek',
         'description': 'Penelepon melaporkan tiga lampu jalan di depan pasar Kertek mati sejak dua malam.',
-        'reference': '112-20261130-0457',
+        'reference': '112-20261130-0457', 'reporter_phone': '6281311112222',
     }
     assert _on_server(complaints.look_up(code=code, pin=pin)).pin_ok, 'the PIN shown opens the complaint'
 
@@ -94,7 +102,7 @@ def test_a_draft_survives_a_reload_with_its_picks_channel_and_post(screen: Scree
     _type(driver, 'Sampah di pasar Wonosobo tidak diangkut sejak Sabtu.')
     _tab(driver, expect='Kecamatan')
     _pick_by_typing(driver, 'Kecamatan', 'wonos', 'Wonosobo')
-    _draft_holds(driver, title='Sampah menumpuk di pasar', district='Wonosobo')
+    _draft_holds(driver, category='Sampah dan kebersihan', title='Sampah menumpuk di pasar', district='Wonosobo')
 
     driver.refresh()  # a dropped connection reloads the page
 
@@ -280,4 +288,5 @@ async def _complaint(code: str) -> dict[str, Any]:
     record = await IntakeRecord.get(complaint_id=complaint.id)
     return {'channel': complaint.channel, 'source': complaint.source, 'category': complaint.category.name,
             'title': complaint.title, 'district': complaint.district.name, 'village': complaint.village,
-            'description': complaint.description, 'reference': record.reference}
+            'description': complaint.description, 'reference': record.reference,
+            'reporter_phone': complaint.reporter_phone}
