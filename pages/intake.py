@@ -49,8 +49,10 @@ _FIELD_NAMES = {
     'village': 'desa', 'address': 'detail lokasi', 'reporter_name': 'nama', 'reporter_phone': 'nomor HP',
     'reporter_email': 'email', 'privacy': 'privasi', 'photos': 'foto',
 }
-# Ctrl+Enter (or Cmd+Enter) anywhere in the form saves it: the operator's hands stay on the keyboard
-_SAVE_KEYS_JS = '''(e) => { if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { e.preventDefault(); emit(); } }'''
+# Ctrl+Enter (or Cmd+Enter) anywhere in the form saves it: the operator's hands stay on the keyboard. Heard by the
+# card on the way down (capture): a select stops Enter's way up, so a listener there would miss it in a select
+_SAVE_KEYS_JS = ('(e) => { if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { e.preventDefault(); '
+                 'e.stopPropagation(); emit(); } }')
 
 
 def create() -> None:
@@ -95,6 +97,11 @@ def _parse_local(text: str | None) -> datetime | None:
 def _select(options: dict, label: str, *, marker: str) -> Select:
     """A select found by typing a few letters of an option (Quasar's filter), opened by the keyboard."""
     field = Select(options, label=label, with_input=True)
+    # Enter picks the first option the typed letters left: Quasar's Enter picks only an option the arrow keys
+    # highlighted, and otherwise closes the list with nothing picked (Quasar emits keydown before it acts)
+    field.on('keydown', js_handler=f'(e) => {{ if (e.key !== "Enter" || e.ctrlKey || e.metaKey || e.altKey || '
+                                   f'e.shiftKey || !e.target.value) return; const s = getElement({field.id})?.$refs'
+                                   '.qRef; if (s?.getOptionIndex() === -1) s.moveOptionSelection(1, true); }')
     return styled(field, f'outlined stack-label options-dense dropdown-icon="{DROPDOWN_ICON}" hide-bottom-space '
                          'fill-input hide-selected input-debounce=0').mark(marker)
 
@@ -155,7 +162,7 @@ class _IntakeForm:
             self.summary.set_visibility(False)
             self.send = ui.button('Simpan aduan', on_click=self._submit).classes('lapor-submit').props(
                 'unelevated color=primary no-caps').mark('save')
-        self.card.on('keydown', self._submit, js_handler=_SAVE_KEYS_JS)
+        self.card.on('keydown.capture', self._submit, js_handler=_SAVE_KEYS_JS)
         self.fields: dict[str, Any] = {
             'reported_at': self.moment, 'reference': self.reference, 'category': self.category, 'title': self.title,
             'description': self.description, 'district': self.district, 'village': self.village,
@@ -257,9 +264,9 @@ class _IntakeForm:
             _FIELD_NAMES.get(name, name) for name in errors) + '.'
         self.summary.set_visibility(True)
         first = next((self.fields[name] for name in self.fields if name in errors), None)
-        if first is not None:
-            ui.run_javascript(f'document.getElementById({json.dumps(first.html_id)})?.querySelector("input, '
-                              'textarea")?.focus()')
+        if first is not None:  # Quasar gives a field's id to its input or textarea itself
+            ui.run_javascript(f'const f = document.getElementById({json.dumps(first.html_id)}); '
+                              '(f?.querySelector("input, textarea") || f)?.focus()')
 
     def _show_result(self, entered: intake.Entered) -> None:
         self.card.set_visibility(False)
