@@ -15,13 +15,14 @@ from typing import Any
 
 from nicegui import ui
 
+from components.attribute_fields import AttributeFields
 from components.card import Card
 from components.design import escape, wib, wib_short
 from components.fields import DROPDOWN_ICON, Select, styled, text_input
 from components.form_draft import FormDraft
 from components.frame import admin_frame
 from components.photo_picker import PhotoPicker
-from services import clock, complaints, intake
+from services import clock, complaints, intake, open311_attributes
 from services.complaints_labels import CHANNEL_LABELS, PRIVACY_LABELS, ROLE_LABELS, STATUS_LABELS
 from services.errors import DomainError, NotAllowed, ValidationFailed
 from services.intake import PLATFORMS, STAFF_CHANNELS, Source
@@ -139,6 +140,8 @@ class _IntakeForm:
             self.social = ui.element('div').classes('lapor-form')
             self.social_built = False
             self.category = _select({cid: name for cid, name, _ in categories}, 'Kategori', marker='category')
+            self.questions = AttributeFields(ui.element('div').classes('lapor-form').mark('questions'))
+            self.category.on_value_change(self._category_changed)
             self.title = text_input('Judul singkat', marker='title', max_length=TITLE_MAX)
             self.description = styled(ui.textarea('Uraian aduan'), 'outlined stack-label autogrow counter '
                                       'hide-bottom-space', {'maxlength': DESCRIPTION_MAX}).mark('description')
@@ -172,6 +175,11 @@ class _IntakeForm:
         for name, field in self.fields.items():
             self.draft.keep(name, field, value='v?.label ?? null' if isinstance(field, ui.select) else 'v')
         self.draft.keep('channel', self.channel)
+
+    async def _category_changed(self) -> None:
+        """Ask the picked category's extra questions (none for most)."""
+        category = self.category.value
+        self.questions.show(await open311_attributes.for_category(category) if isinstance(category, int) else [])
 
     def _channel_changed(self) -> None:
         channel = self.channel.value
@@ -236,7 +244,7 @@ class _IntakeForm:
                 district_id=self.district.value, village=self.village.value, address=self.address.value,
                 reporter_name=self.name.value, reporter_phone=self.phone.value, reporter_email=self.email.value,
                 privacy=self.privacy.value, notify_reporter=bool(self.notify.value),
-                photo_tokens=tuple(self.photos.tokens),
+                photo_tokens=tuple(self.photos.tokens), attribute_answers=self.questions.answers(),
                 answers={cid: bool(box.value) for cid, box in self.criteria.items()} if social else None,
                 request_key=self.token)
         except ValidationFailed as error:
@@ -260,10 +268,12 @@ class _IntakeForm:
         self.photos.error = errors.get('photos')
         if self.social_built:
             self.screenshot.error = errors.get('screenshot')
-        self.summary.text = message or 'Aduan belum tersimpan. Mohon perbaiki: ' + ', '.join(
-            _FIELD_NAMES.get(name, name) for name in errors) + '.'
+        asked = self.questions.show_errors(errors)
+        names = dict.fromkeys('pertanyaan tambahan' if name.startswith('attribute[') else _FIELD_NAMES.get(name, name)
+                              for name in errors)
+        self.summary.text = message or 'Aduan belum tersimpan. Mohon perbaiki: ' + ', '.join(names) + '.'
         self.summary.set_visibility(True)
-        first = next((self.fields[name] for name in self.fields if name in errors), None)
+        first = next((self.fields[name] for name in self.fields if name in errors), None) or next(iter(asked), None)
         if first is not None:  # Quasar gives a field's id to its input or textarea itself
             ui.run_javascript(f'const f = document.getElementById({json.dumps(first.html_id)}); '
                               '(f?.querySelector("input, textarea") || f)?.focus()')

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
+from components.attribute_fields import AttributeFields
 from components.card import Card
 from components.design import wib_time
 from components.fields import select, styled, text_input
@@ -16,7 +17,7 @@ from components.form_draft import FormDraft
 from components.frame import frame
 from components.photo_picker import PhotoPicker
 from components.qr import qr_svg
-from services import attachments, complaints
+from services import attachments, complaints, open311_attributes
 from services.complaints import Submitted
 from services.complaints_labels import PRIVACY_LABELS
 from services.errors import RateLimited, ValidationFailed
@@ -60,6 +61,8 @@ class _SubmitForm:
                 as first_card:
             self.draft = FormDraft(first_card, DRAFT_KEY, self.token, self._restore)
             self.category = select({cid: name for cid, name, _ in categories}, 'Kategori', marker='category')
+            # a category's extra questions (most have none), asked once it is picked
+            self.questions = AttributeFields(ui.element('div').classes('lapor-form').mark('questions'))
             self.title = text_input('Judul singkat', marker='title', max_length=TITLE_MAX,
                                     hint='Contoh: Jalan berlubang di depan SD Kalianget')
             self.description = styled(ui.textarea('Uraian aduan'), 'outlined stack-label autogrow counter '
@@ -96,6 +99,7 @@ class _SubmitForm:
         for name, field in self.fields.items():
             self.draft.keep(name, field, value='v?.label ?? null' if isinstance(field, ui.select) else 'v')
             field.on_value_change(lambda _, field=field: setattr(field, 'error', None))
+        self.category.on_value_change(self._category_changed)
         self.draft.keep('privacy', self.privacy)
         self.draft.keep('consent', self.consent)
         self.draft.keep('notify', self.notify)
@@ -113,6 +117,11 @@ class _SubmitForm:
         self.location_status = ui.label().classes('lapor-muted').props('role=status aria-live=polite').mark(
             'location-status')
         self.locate.on('click', self._located, js_handler=_LOCATE_JS.replace('KEY', json.dumps(DRAFT_KEY)))
+
+    async def _category_changed(self) -> None:
+        """Ask the picked category's extra questions (none for most)."""
+        category = self.category.value
+        self.questions.show(await open311_attributes.for_category(category) if isinstance(category, int) else [])
 
     def _located(self, e: Any) -> None:
         """The browser's answer: a point, or why there is none (the codes of GeolocationPositionError)."""
@@ -185,6 +194,7 @@ class _SubmitForm:
                 latitude=self.latitude, longitude=self.longitude,
                 privacy=self.privacy.value, consent=bool(self.consent.value),
                 notify_reporter=bool(self.notify.value), photo_tokens=self.photos.tokens,
+                attribute_answers=self.questions.answers(),
                 idempotency_key=self.token, client_address=self.client_address)
         except ValidationFailed as error:
             self._show_errors(error.errors)
@@ -216,10 +226,14 @@ class _SubmitForm:
             self.summary = self._label_after(self.send, 'lapor-alert', 'form-error', before=True)
         # In the order the form shows them (the service finds some later than others), and the first one brought
         # into view with the keyboard on it: a toast alone left a citizen looking at the button, not the field.
-        ordered = sorted(errors, key=lambda name: _FORM_ORDER.index(name) if name in _FORM_ORDER else len(_FORM_ORDER))
+        asked = self.questions.show_errors(errors)
+        ordered = sorted(errors, key=_form_position)
+        names = dict.fromkeys(_FIELD_NAMES.get(_QUESTIONS if name.startswith('attribute[') else name, name)
+                              for name in ordered)
         self.summary.text = message or 'Aduan belum terkirim. Mohon perbaiki isian yang ditandai merah: ' + \
-            ', '.join(_FIELD_NAMES.get(name, name) for name in ordered) + '.'
-        first = next((element for name in ordered if (element := self._element_of(name)) is not None), None)
+            ', '.join(names) + '.'
+        first = next((element for name in ordered if (element := asked[0] if name.startswith('attribute[') and asked
+                                                      else self._element_of(name)) is not None), None)
         if first is not None:
             self.client.run_javascript(_FOCUS_JS.replace('ID', json.dumps(first.html_id)))
         else:
@@ -241,13 +255,19 @@ class _SubmitForm:
         return label
 
 
-_FORM_ORDER = ['category', 'title', 'description', 'district', 'village', 'address', 'location', 'photos',
+_QUESTIONS = 'questions'  # the category's extra questions, as one place in the form's order
+_FORM_ORDER = ['category', _QUESTIONS, 'title', 'description', 'district', 'village', 'address', 'location', 'photos',
                'reporter_name', 'reporter_phone', 'reporter_email', 'privacy', 'consent']
 _FIELD_NAMES = {
     'category': 'kategori', 'title': 'judul', 'description': 'uraian', 'district': 'kecamatan',
     'reporter_name': 'nama', 'reporter_phone': 'nomor HP', 'reporter_email': 'email', 'consent': 'persetujuan',
-    'photos': 'foto', 'privacy': 'privasi', 'location': 'lokasi',
+    'photos': 'foto', 'privacy': 'privasi', 'location': 'lokasi', _QUESTIONS: 'pertanyaan tambahan',
 }
+
+
+def _form_position(name: str) -> int:
+    name = _QUESTIONS if name.startswith('attribute[') else name
+    return _FORM_ORDER.index(name) if name in _FORM_ORDER else len(_FORM_ORDER)
 
 
 # Quasar draws a field's error a tick after its prop arrives; then the field is centred (not under the header) and its

@@ -6,7 +6,7 @@ Pages and the Open311 API both call these functions; neither touches models dire
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +30,7 @@ from models import (
     TimelineEvent,
 )
 
-from . import attachments, clock, codes, events, limits, outbox, rows, sla, writes
+from . import attachments, clock, codes, events, limits, open311_attributes, outbox, rows, sla, writes
 from .errors import DomainError, NotFound, RateLimited, ValidationFailed
 from .ratelimit import wait_text
 from .settings import settings
@@ -178,7 +178,8 @@ async def submit(*, category_id: int | None, description: str, title: str | None
                  channel: Channel = Channel.WEB, source: str | None = None, idempotency_key: str | None = None,
                  client_address: str | None = None, reported_at: datetime | None = None,
                  extra_rows: Sequence[Model] = (), media_url: str | None = None, device_id: str | None = None,
-                 account_id: str | None = None, attributes: dict[str, Any] | None = None) -> Submitted:
+                 account_id: str | None = None, attributes: dict[str, Any] | None = None,
+                 attribute_answers: Mapping[str, Any] | None = None) -> Submitted:
     """Validate and store a new complaint with its clocks, first timeline event and photos in one
     transaction; route it to the category's OPD; emit ``created`` after the commit.
 
@@ -194,7 +195,9 @@ async def submit(*, category_id: int | None, description: str, title: str | None
 
     Open311 (issue 12 §4): ``media_url`` (a link, never fetched), ``device_id``, ``account_id`` and the
     category's ``attributes`` answers are stored as given; the caller checks them first
-    (services.open311.check_extras, services.open311_attributes.check_answers).
+    (services.open311.check_extras, services.open311_attributes.check_answers). A form passes what was typed
+    for the category's questions as ``attribute_answers`` instead: checked here with the other fields (each
+    problem under ``attribute[code]``) and stored clean.
     """
     # A repeated idempotency key is caught by its unique index at insert time (no extra read here)
     if client_address is not None:
@@ -204,11 +207,13 @@ async def submit(*, category_id: int | None, description: str, title: str | None
             raise RateLimited(f'Terlalu banyak aduan dari perangkat ini. Silakan coba lagi dalam {wait_text(wait)}'
                               ' atau hubungi Call Center 112. Isian Anda tetap tersimpan.', wait)
 
-    fields, category, district, photos = await _validated(
+    fields, category, district, photos, answered = await _validated(
         web=channel == Channel.WEB, description=description, title=title, reporter_name=reporter_name,
         reporter_phone=reporter_phone, reporter_email=reporter_email, village=village, address=address,
         privacy=privacy, latitude=latitude, longitude=longitude, consent=consent, category_id=category_id,
-        district_id=district_id, photo_tokens=photo_tokens)
+        district_id=district_id, photo_tokens=photo_tokens, attribute_answers=attribute_answers)
+    if attribute_answers is not None:
+        attributes = answered
 
     if client_address is not None:
         limits.submissions.hit(client_address)
@@ -248,20 +253,23 @@ async def submit(*, category_id: int | None, description: str, title: str | None
 async def check(*, category_id: int | None, description: str, title: str | None, district_id: int | None,
                 village: str | None = None, address: str | None = None, reporter_name: str | None = None,
                 reporter_phone: str | None = None, reporter_email: str | None = None,
-                privacy: Privacy | str = Privacy.PUBLIK, photo_tokens: Sequence[str] = ()) -> None:
+                privacy: Privacy | str = Privacy.PUBLIK, photo_tokens: Sequence[str] = (),
+                attribute_answers: Mapping[str, Any] | None = None) -> None:
     """The checks ``submit`` makes for a channel other than the web form, without storing anything: raises
     ValidationFailed with a message per wrong field (a staff form shows them all at once)."""
     await _validated(web=False, description=description, title=title, reporter_name=reporter_name,
                      reporter_phone=reporter_phone, reporter_email=reporter_email, village=village, address=address,
                      privacy=privacy, latitude=None, longitude=None, consent=False, category_id=category_id,
-                     district_id=district_id, photo_tokens=photo_tokens)
+                     district_id=district_id, photo_tokens=photo_tokens, attribute_answers=attribute_answers)
 
 
 async def _validated(*, web: bool, description: str, title: str | None, reporter_name: str | None,
                      reporter_phone: str | None, reporter_email: str | None, village: str | None,
                      address: str | None, privacy: Privacy | str, latitude: float | None, longitude: float | None,
                      consent: bool, category_id: int | None, district_id: int | None, photo_tokens: Sequence[str],
-                     ) -> tuple[ComplaintFields, Category, District | None, dict[str, attachments.StoredImage]]:
+                     attribute_answers: Mapping[str, Any] | None = None,
+                     ) -> tuple[ComplaintFields, Category, District | None, dict[str, attachments.StoredImage],
+                                dict[str, Any]]:
     fields, errors = check_complaint_fields(
         web=web, description=description, title=title, reporter_name=reporter_name, reporter_phone=reporter_phone,
         reporter_email=reporter_email, village=village, address=address, privacy=privacy, latitude=latitude,
@@ -273,10 +281,15 @@ async def _validated(*, web: bool, description: str, title: str | None, reporter
     if district is None and (web or district_id is not None):
         errors['district'] = 'Pilih kecamatan lokasi masalah.'
     photos = await check_photos(photo_tokens, errors)
+    answered: dict[str, Any] = {}
+    if attribute_answers is not None and category is not None:  # the category's own questions, asked on a form
+        answered, wrong = open311_attributes.check_answers(await open311_attributes.for_category(category.id),
+                                                           attribute_answers)
+        errors.update(wrong)
     if errors:
         raise ValidationFailed(errors)
     assert category is not None
-    return fields, category, district, photos
+    return fields, category, district, photos, answered
 
 
 async def _store(*, code: str, key: str, pin: str, fields: ComplaintFields, category: Category,

@@ -170,11 +170,13 @@ async def enter(actor: Actor, *, source: Source, category_id: int | None, descri
                 address: str | None = None, reporter_name: str | None = None, reporter_phone: str | None = None,
                 reporter_email: str | None = None, privacy: Privacy | str = Privacy.PUBLIK,
                 notify_reporter: bool = True, photo_tokens: tuple[str, ...] = (),
-                answers: dict[int, bool] | None = None, request_key: str | None = None) -> Entered:
+                answers: dict[int, bool] | None = None, request_key: str | None = None,
+                attribute_answers: dict[str, Any] | None = None) -> Entered:
     """Record a complaint a citizen made by phone, post, chat, visit or letter (or screen a post out).
 
     ``answers`` maps each active screening criterion's id to whether it holds (social media only; a criterion
     left unanswered does not hold). ``request_key`` makes a double tap or a resend enter it once.
+    ``attribute_answers``: what was typed for the category's extra questions (checked with the other fields).
     Raises ValidationFailed with a message per wrong field, NotAllowed, or SessionEnded.
     """
     actor = await _acting(actor)
@@ -199,7 +201,8 @@ async def enter(actor: Actor, *, source: Source, category_id: int | None, descri
             await complaints.check(category_id=category_id, description=description, title=title,
                                    district_id=district_id, village=village, address=address,
                                    reporter_name=reporter_name, reporter_phone=reporter_phone,
-                                   reporter_email=reporter_email, privacy=privacy, photo_tokens=photo_tokens)
+                                   reporter_email=reporter_email, privacy=privacy, photo_tokens=photo_tokens,
+                                   attribute_answers=attribute_answers)
         except ValidationFailed as more:
             errors = {**more.errors, **errors}
         if errors:
@@ -208,7 +211,7 @@ async def enter(actor: Actor, *, source: Source, category_id: int | None, descri
     reported_at = min(source.reported_at, now)
     draft = {'title': clean_text(title), 'description': clean_text(description), 'category_id': category_id,
              'district_id': district_id, 'village': clean_text(village), 'address': clean_text(address),
-             'privacy': str(privacy)}
+             'privacy': str(privacy), 'attributes': attribute_answers}
     if failed:  # screened out: kept with its reasons and all that was typed, never public, no complaint
         key = _idempotency_key(request_key)
         try:
@@ -245,7 +248,7 @@ async def enter(actor: Actor, *, source: Source, category_id: int | None, descri
         address=address, reporter_name=reporter_name, reporter_phone=reporter_phone, reporter_email=reporter_email,
         privacy=privacy, notify_reporter=notify_reporter, photo_tokens=photo_tokens, channel=channel,
         source=actor.name, idempotency_key=_idempotency_key(request_key),
-        reported_at=reported_at, extra_rows=extra)
+        reported_at=reported_at, extra_rows=extra, attribute_answers=attribute_answers)
     return Entered(submitted)
 
 
@@ -364,7 +367,8 @@ async def accept_screened_out(actor: Actor, screening_id: int, *, note: str) -> 
             category_id=draft.get('category_id'), description=draft.get('description') or row.post_text,
             title=draft.get('title'), district_id=draft.get('district_id'), village=draft.get('village'),
             address=draft.get('address'), privacy=draft.get('privacy') or Privacy.PUBLIK,
-            channel=Channel.SOCIAL_MEDIA, source=actor.name, reported_at=reported_at, extra_rows=extra)
+            channel=Channel.SOCIAL_MEDIA, source=actor.name, reported_at=reported_at, extra_rows=extra,
+            attribute_answers=draft.get('attributes'))
     except DomainError:
         # the reversal did not happen: the record says so again
         await SocialScreening.filter(id=screening_id).update(
