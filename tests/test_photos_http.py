@@ -67,11 +67,11 @@ async def test_rahasia_photos_reach_only_the_pin_holder(user: User):
     stored = await attachments.store_image(factories.image_bytes(size=(300, 200)))
     result = await factories.submit(privacy='rahasia', photo_tokens=[stored.token])
     await user.open(f'/lacak/{result.code}')
-    photos = next(e for e in user.client.elements.values() if 'photos' in e._markers)  # hidden until unlocked
-    assert stored.sha256 not in (photos.content or '')
+    content = next(e for e in user.client.elements.values() if 'content' in e._markers)  # hidden until unlocked
+    assert stored.sha256 not in (content.content or '')
     user.find(marker='pin').type(result.pin)
     user.find(marker='unlock').click()
-    await factories.eventually(lambda: stored.sha256 in (photos.content or ''))
+    await factories.eventually(lambda: stored.sha256 in (content.content or ''))
 
 
 def _photo(seed: int, size: tuple[int, int] = (640, 480), orientation: int | None = None) -> bytes:
