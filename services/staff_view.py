@@ -49,6 +49,7 @@ class StaffDetail:
     events: tuple[tuple[EventView, bool], ...]  # (event, is_public)
     photos: tuple[str, ...]
     actions: tuple[str, ...]
+    merged_into: str | None = None  # the survivor's code, once merged (staff see it whatever its privacy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
     such opening is logged."""
     actor = await sessions.verify(actor)
     complaint = await load_for(actor, code_key)
-    await complaint.fetch_related('district')
+    await complaint.fetch_related('district', 'merged_into')
     hidden = complaint.privacy == Privacy.RAHASIA and rahasia_hidden(actor)
     if complaint.privacy == Privacy.RAHASIA and not hidden:
         await AccessLog.create(user_id=actor.user_id, complaint_id=complaint.id, what='rahasia', created_at=clock.now())
@@ -94,7 +95,8 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
                                 created_at=e.created_at, photos=() if hidden else tuple(by_event.get(e.id, ()))),
                       e.is_public) for e in timeline),
         photos=() if hidden else tuple(sha for sha, event_id in photos if event_id is None),
-        actions=tuple(allowed_actions(actor, complaint.status)))
+        actions=tuple(allowed_actions(actor, complaint.status)),
+        merged_into=complaint.merged_into.code if complaint.merged_into else None)
 
 
 async def contact(actor: Actor, code_key: str) -> Contact:

@@ -223,6 +223,20 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
     return await complaints.publish_change(complaint.id)
 
 
+async def merge_preview(actor: Actor, *, code_key: str, into: str) -> tuple[str, str]:
+    """(the survivor's code, a line about it) for the confirmation a supervisor answers before merging: the same
+    checks as the merge itself (DomainError says what is wrong), nothing written."""
+    actor = await sessions.verify(actor)
+    complaint = await load_for(actor, code_key)
+    if not may(actor.role, Action.MERGE, complaint.status):
+        raise DomainError(_REFUSED_ROLE if actor.role != Role.SUPERVISOR else
+                          _REFUSED_STATE.format(STATUS_LABELS[complaint.status]))
+    survivor = await _merge_target(complaint, into)
+    about = 'Aduan rahasia' if survivor.privacy == Privacy.RAHASIA else (  # its content is opened on its page, logged
+        survivor.title or ' '.join(survivor.description.split())[:80])
+    return survivor.code, f'{about} ({STATUS_LABELS[survivor.status]})'
+
+
 async def _merge_target(complaint: Complaint, into: str | None) -> Complaint:
     """The open complaint ``complaint`` may be merged into, by its code (read loosely). No chains: a complaint that
     was itself merged is refused as a target (its survivor is named, to merge there instead), so every merged
@@ -291,6 +305,8 @@ def _staff_events(action: str, message: str, agency: Agency | None) -> list[_Eve
                 _Event(EventKind.NOTE, f'Bukan kewenangan: {message}', public=False)]
     if action == Action.NOTE:
         return [_Event(EventKind.NOTE, message, public=False)]
+    if action == Action.MERGE:
+        return []  # written with its target known (_merge_events)
     return [_Event(_PUBLIC_KIND[action], message)]
 
 
