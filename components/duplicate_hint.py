@@ -48,8 +48,8 @@ class DuplicateHint:
         self.exclude_code = exclude_code
         self.asked = 0  # the newest question: an older answer arriving late is dropped
         self.shown: list[tuple] = []  # what is on screen
-        self.box = ui.element('div').classes('lapor-similar').props('role=region aria-live=polite '
-                                                                   'aria-label="Aduan serupa"').mark('duplicate-hint')
+        # aria-live: a screen reader reads the suggestions when they appear, without moving the focus from the field
+        self.box = ui.element('div').classes('lapor-similar').props('aria-live=polite').mark('duplicate-hint')
         self.box.on('similar', self.look)
         script = _DEBOUNCE_JS.replace('BOX', f'"{self.box.html_id}"').replace('WAIT', str(DEBOUNCE_MS))
         for field in self.fields.values():

@@ -218,8 +218,9 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
         change.updates.update(merged_into_id=survivor.id, merged_at=now)
         change.survivor = survivor
     await _apply(complaint, move, change, expected_version=expected_version, now=now)
-    if survivor is not None:
-        await complaints.publish_change(survivor.id)  # its timeline gained the merge; its followers hear of it
+    if survivor is not None:  # its timeline gained the merge; published with its followers, this one among them
+        await complaints.publish_change(survivor.id)
+        return await complaints.public_view(complaint.id)
     return await complaints.publish_change(complaint.id)
 
 
