@@ -10,9 +10,12 @@ from nicegui import core
 from nicegui.testing import Screen
 from selenium.webdriver.common.by import By
 
-from services import duplicates
-from tests import factories
+from models import Complaint
+from services import duplicates, workflow
+from services.workflow import Action
+from tests import factories, lifecycle
 from tests.browser import pick, type_into
+from tests.test_browser_a11y import _check_citizen_page
 
 POTHOLE = dict(title='Jalan berlubang di depan SD Kertek 2',
                description='Lubang besar di tengah jalan depan SD Kertek 2, sudah dua minggu, berbahaya bagi motor.')
@@ -50,3 +53,22 @@ def test_typing_asks_once_per_pause_and_offers_the_similar_complaint(screen: Scr
     assert scroll_width <= width, 'the suggestion box makes the page scroll sideways'
     assert screen.selenium.find_element(By.CSS_SELECTOR, 'textarea[aria-label="Uraian aduan"]').get_attribute(
         'value') == text  # the form is untouched
+    _check_citizen_page(screen, 'the submit form with its suggestions')
+
+
+async def _merged_into(survivor_code: str) -> str:
+    merged = await factories.submit(title='Jalan depan SD Kertek berlubang')
+    version = await Complaint.get(code_key=merged.view.code_key).values_list('version', flat=True)
+    await workflow.act((await lifecycle.people())['supervisor'], code_key=merged.view.code_key, action=Action.MERGE,
+                       expected_version=version, into=survivor_code)
+    return merged.code
+
+
+def test_a_merged_codes_tracking_page_names_its_survivor_and_passes_axe(screen: Screen):
+    screen.open('/', timeout=15)
+    survivor = _on_server(factories.submit(**POTHOLE))
+    merged_code = _on_server(_merged_into(survivor.code))
+    screen.open(f'/lacak/{merged_code}')
+    screen.should_contain('Aduan ini digabungkan ke aduan')
+    screen.should_contain(survivor.code)
+    _check_citizen_page(screen, 'a merged complaint following its survivor')
