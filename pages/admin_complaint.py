@@ -6,11 +6,12 @@ from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
 from components.design import wib
+from components.duplicate_hint import age_text
 from components.fields import select, text_input
 from components.frame import admin_frame
 from components.sla_countdown import SlaCountdown
 from components.timeline import Timeline
-from services import attachments, complaints, events, staff_view
+from services import attachments, complaints, duplicates, events, staff_view
 from services.complaints_labels import (
     CHANNEL_LABELS,
     CLOCK_LABELS,
@@ -51,6 +52,7 @@ def create() -> None:
                 return
             view = _ComplaintView(actor, detail)
             await view.load_options()
+            await view.load_similar()
 
 
 class _ComplaintView:
@@ -112,12 +114,36 @@ class _ComplaintView:
                                          autocapitalize='characters')
             ui.button(ACTION_LABELS[Action.MERGE], on_click=self._ask_merge).props('outline no-caps color=primary') \
                 .mark('action-merge')
+            self.similar = ui.element('div').classes('lapor-similar').mark('merge-similar')  # filled on load
         with ui.dialog() as self.merge_dialog, ui.card().classes('lapor-card'):
             self.merge_question = ui.label().mark('merge-question')
             with ui.element('div').classes('lapor-row'):
                 ui.button('Ya, gabungkan', on_click=self._merge).props('unelevated no-caps color=primary').mark(
                     'merge-confirm')
                 ui.button('Batal', on_click=self.merge_dialog.close).props('flat no-caps').mark('merge-cancel')
+
+    async def load_similar(self) -> None:
+        """Open complaints like this one, to merge into with one tap (what a citizen writing it would be offered)."""
+        if Action.MERGE not in self.detail.actions:
+            return
+        try:
+            found = await duplicates.similar_to(self.actor, self.detail.code_key)
+        except SessionEnded:
+            self._leave()
+            return
+        self.similar.clear()
+        if not found:
+            return
+        with self.similar:
+            ui.html('<h3>Aduan serupa yang masih terbuka</h3>', sanitize=False)
+            with ui.element('ul').classes('lapor-similar-list'):
+                for suggestion in found:
+                    with ui.element('li').mark('merge-candidate'):
+                        ui.label(f'{suggestion.code} · {suggestion.title}').classes('lapor-similar-title')
+                        ui.label(f'{STATUS_LABELS[suggestion.status]} · dilaporkan '
+                                 f'{age_text(suggestion.reported_at)}').classes('lapor-muted')
+                        ui.button('Pakai kode ini', on_click=lambda code=suggestion.code: self.merge_code.set_value(
+                            code)).props('flat no-caps color=primary').mark('merge-pick')
 
     async def _ask_merge(self) -> None:
         self.error.text = ''

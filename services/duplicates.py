@@ -22,9 +22,10 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
-from models import OPEN_STATUSES, Complaint, Privacy, Status
+from models import OPEN_STATUSES, Complaint, Privacy, Role, Status
 
-from . import events
+from . import events, sessions
+from .actor import Actor
 from .errors import RateLimited
 from .ratelimit import RateLimit, wait_text
 
@@ -148,6 +149,20 @@ async def _bucket(category_id: int, district_id: int) -> dict[int, tuple[str, _E
         for complaint_id in bucket:
             _where[complaint_id] = where
     return bucket
+
+
+async def similar_to(actor: Actor, code_key: str) -> list[Suggestion]:
+    """For a supervisor about to merge: the open complaints like this one (same category and kecamatan, similar
+    text), as a citizen would be offered them; [] for anyone who may not merge, or a complaint that is not open."""
+    actor = await sessions.verify(actor)
+    if actor.role != Role.SUPERVISOR:
+        return []
+    complaint = await Complaint.get_or_none(code_key=code_key).only(
+        'code', 'category_id', 'district_id', 'title', 'description', 'status')
+    if complaint is None or complaint.status not in OPEN_STATUSES:
+        return []
+    return await suggest(category_id=complaint.category_id, district_id=complaint.district_id,
+                         title=complaint.title, description=complaint.description, exclude_code=complaint.code)
 
 
 async def suggest(*, category_id: int | None, district_id: int | None, title: str | None = None,

@@ -242,7 +242,7 @@ async def _merge_target(complaint: Complaint, into: str | None) -> Complaint:
     """The open complaint ``complaint`` may be merged into, by its code (read loosely). No chains: a complaint that
     was itself merged is refused as a target (its survivor is named, to merge there instead), so every merged
     complaint names its final survivor, one step away; what was merged into ``complaint`` follows it (``_apply``)."""
-    key = complaints.code_key_of(into or '')
+    key = complaints.code_key_of((into or '')[:64])  # a code is 14 characters; anything longer is not one
     if not key:
         raise DomainError('Tuliskan kode aduan tujuan penggabungan, misalnya WSB-7K3M-9QXD.')
     survivor = await Complaint.get_or_none(code_key=key).select_related('merged_into')

@@ -95,3 +95,22 @@ async def test_a_refused_merge_says_why_and_an_opd_admin_has_no_merge(user: User
     await user.open(f'/admin/aduan/{merged.code}')
     await user.should_see(marker='action-respond', retries=30)
     await user.should_not_see(marker='action-merge')
+
+
+async def test_the_supervisor_is_offered_similar_open_complaints_to_merge_into(user: User):
+    survivor = await factories.submit(**POTHOLE)
+    await factories.submit(privacy='rahasia', **POTHOLE)  # never offered, to staff either: it is no one's to follow
+    merged = await factories.submit(title='Jalan depan SD Kertek berlubang',
+                                    description='Ada lubang besar di jalan depan SD Kertek, bahaya untuk motor.')
+    await on_board(user, 'admin', ADMIN_PASSWORD)
+    await user.open(f'/admin/aduan/{merged.code}')
+    await user.should_see('Aduan serupa yang masih terbuka', retries=30)
+    assert len(user.find(marker='merge-candidate').elements) == 1
+    await user.should_see(f'{survivor.code} · {POTHOLE["title"]}')
+    user.find(marker='merge-pick').click()
+    assert user.find(marker='merge-into').elements.pop().value == survivor.code
+    user.find(marker='action-merge').click()
+    await user.should_see(f'Gabungkan aduan {merged.code} ke aduan {survivor.code}', retries=30)
+    user.find(marker='merge-confirm').click()
+    await user.should_see(f'Aduan ini sudah digabungkan ke aduan {survivor.code}.', retries=30)
+    await user.should_not_see('Aduan serupa yang masih terbuka')  # merged: nothing more to merge
