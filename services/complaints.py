@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from models import (
     Agency,
@@ -504,8 +505,9 @@ async def public_list(*, codes: Sequence[str] = (), category_codes: Sequence[str
         query = query.filter(code_key__in=[k for k in map(code_key_of, codes) if k])
     if category_codes:
         query = query.filter(category__code__in=list(category_codes))
-    if statuses:
-        query = query.filter(status__in=list(statuses))
+    if statuses:  # a merged complaint shows its survivor's status (PublicSummary), and is found by it
+        query = query.filter(Q(status__in=list(statuses), merged_into_id=None) |
+                             Q(merged_into__status__in=list(statuses)))
     if start:
         query = query.filter(reported_at__gte=start)
     if end:

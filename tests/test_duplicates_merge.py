@@ -145,3 +145,15 @@ async def test_open311_summary_of_a_merged_request_follows_the_survivor():
     await _merge(merged, survivor.code)
     summary = await complaints.public_summary(merged.code)
     assert summary is not None and summary.merged_into == survivor.code and summary.status == Status.DIRESPONS
+
+
+async def test_open311_lists_a_merged_request_by_the_status_it_shows():
+    survivor = await factories.submit()
+    merged = await factories.submit()
+    await _merge(merged, survivor.code)
+    open_codes = {s.code for s in await complaints.public_list(statuses=[Status.DIDISPOSISIKAN])}
+    assert {survivor.code, merged.code} <= open_codes  # shown as the survivor's state, found by it
+    closed = await complaints.public_list(statuses=[Status.DIGABUNG, Status.SELESAI])
+    assert merged.code not in {s.code for s in closed}
+    listed = {s.code: s for s in await complaints.public_list()}
+    assert listed[merged.code].status == Status.DIDISPOSISIKAN and listed[merged.code].merged_into == survivor.code
