@@ -101,3 +101,11 @@ async def test_suggestions_are_rate_limited_per_address_before_the_work():
     with pytest.raises(RateLimited, match='tetap dapat dikirim'):
         await _ask(client_address='10.0.0.9')
     assert await _ask(client_address='10.0.0.10')  # another address is not held back
+
+
+async def test_a_merged_complaint_leaves_the_suggestions_and_its_survivor_stays():
+    survivor = await factories.submit(**POTHOLE)
+    merged = await factories.submit(**TYPED)
+    assert {s.code for s in await _ask()} == {survivor.code, merged.code}
+    await lifecycle.step(merged.view.code_key, Action.MERGE, into=survivor.code)
+    assert [s.code for s in await _ask()] == [survivor.code]
