@@ -39,13 +39,16 @@ def age_text(reported_at: datetime, now: datetime | None = None) -> str:
 
 class DuplicateHint:
     """The suggestion box, placed where it is built; ``category``, ``district`` (selects of ids), ``title`` and
-    ``description`` are the form's fields it watches. ``exclude_code`` leaves one complaint out (an edited one)."""
+    ``description`` are the form's fields it watches (the selects' values are ids). ``exclude_code`` leaves one
+    complaint out (an edited one); ``show_code`` puts each code before its title (an operator reads it out to a
+    caller)."""
 
     def __init__(self, *, category: ui.element, district: ui.element, title: ui.element, description: ui.element,
-                 client_address: str | None, exclude_code: str | None = None) -> None:
+                 client_address: str | None, exclude_code: str | None = None, show_code: bool = False) -> None:
         self.fields = {'category': category, 'district': district, 'title': title, 'description': description}
         self.client_address = client_address
         self.exclude_code = exclude_code
+        self.show_code = show_code
         self.asked = 0  # the newest question: an older answer arriving late is dropped
         self.shown: list[tuple] = []  # what is on screen
         # aria-live: a screen reader reads the suggestions when they appear, without moving the focus from the field
@@ -92,7 +95,8 @@ class DuplicateHint:
                     place = ', '.join(p for p in (suggestion.village, f'Kec. {suggestion.district_name}'
                                                   if suggestion.district_name else None) if p)
                     with ui.element('li').mark('duplicate-item'):
-                        ui.label(suggestion.title).classes('lapor-similar-title')
+                        ui.label(f'{suggestion.code} · {suggestion.title}' if self.show_code else suggestion.title) \
+                            .classes('lapor-similar-title')
                         ui.label(' · '.join(p for p in (place, STATUS_LABELS[suggestion.status],
                                                          f'dilaporkan {age_text(suggestion.reported_at, now)}')
                                             if p)).classes('lapor-muted')

@@ -1,10 +1,13 @@
 """Duplicates on the pages (issue 12 §3), through NiceGUI's simulated user: the suggestion box on the citizen's
 form, the merged code's tracking page, and the supervisor's merge with its confirmation."""
 
+from nicegui import ui
 from nicegui.testing import User
 
+from components.duplicate_hint import DuplicateHint
+from components.fields import select, text_input
 from models import Complaint, Status
-from services import auth
+from services import auth, complaints
 from tests import factories
 from tests.staff import ADMIN_PASSWORD, PASSWORD, on_board
 
@@ -114,3 +117,25 @@ async def test_the_supervisor_is_offered_similar_open_complaints_to_merge_into(u
     user.find(marker='merge-confirm').click()
     await user.should_see(f'Aduan ini sudah digabungkan ke aduan {survivor.code}.', retries=30)
     await user.should_not_see('Aduan serupa yang masih terbuka')  # merged: nothing more to merge
+
+
+async def test_the_box_is_reusable_on_another_form_and_can_show_each_code(user: User):
+    """What the operator's intake form does: its own fields, the box under them, each code shown to read out."""
+    first = await factories.submit(**POTHOLE)
+    categories = dict((cid, name) for cid, name, _ in await complaints.active_categories())
+    districts = dict(await complaints.districts())
+
+    @ui.page('/uji/saran-aduan')
+    def form() -> None:
+        category = select(categories, 'Kategori', marker='category')
+        district = select(districts, 'Kecamatan', marker='district')
+        title = text_input('Judul', marker='title')
+        description = ui.textarea('Uraian').mark('description')
+        DuplicateHint(category=category, district=district, title=title, description=description,
+                      client_address=None, show_code=True)
+
+    await user.open('/uji/saran-aduan')
+    await _choose(user)
+    user.find(marker='title').type('Jalan depan SD Kertek berlubang besar')
+    user.find(marker='duplicate-hint').trigger('similar')
+    await user.should_see(f'{first.code} · {POTHOLE["title"]}', retries=30)
