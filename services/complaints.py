@@ -565,7 +565,7 @@ async def _summaries(rows: Sequence[Complaint]) -> list[PublicSummary]:
         for complaint_id, sha in await Attachment.filter(complaint_id__in=ids, is_public=True, event_id=None) \
                 .order_by('-id').values_list('complaint_id', 'sha256'):
             photos[complaint_id] = sha  # ordered newest first: the first photo wins
-    survivors: dict[int, tuple[Status, str]] = {}
+    survivors: dict[int, tuple[Status, str | None]] = {}
     if merged := [c.merged_into_id for c in rows if c.merged_into_id is not None]:
         survivors = {i: (s, None if p == Privacy.RAHASIA else code) for i, s, p, code in
                      await Complaint.filter(id__in=merged).values_list('id', 'status', 'privacy', 'code')}

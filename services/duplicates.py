@@ -77,7 +77,6 @@ class _Entry:
 # (category id, district id) -> {complaint id: (normalised text, entry)}; only buckets asked for are loaded
 _buckets: dict[tuple[int, int], dict[int, tuple[str, _Entry]]] = {}
 _where: dict[int, tuple[int, int]] = {}  # complaint id -> its bucket, for a change that moves or closes it
-_subscribed = False
 
 
 def normalise(text: str, limit: int = QUERY_MAX) -> str:
@@ -127,14 +126,18 @@ def _on_change(news: events.ComplaintNews) -> None:
         _where.pop(oldest, None)
 
 
+def _listen() -> None:
+    """Hear every change from now on, for the life of the process (not of the page that asked first); again after
+    the bus was reset (NiceGUI's test harness clears every subscription between tests)."""
+    if not any(callback.func is _on_change for callback in events.complaint_changed.callbacks):
+        events.complaint_changed.subscribe(_on_change, unsubscribe_on_delete=False)
+
+
 async def _bucket(category_id: int, district_id: int) -> dict[int, tuple[str, _Entry]]:
-    global _subscribed  # noqa: PLW0603
     where = (category_id, district_id)
     if (bucket := _buckets.get(where)) is not None:
         return bucket
-    if not _subscribed:  # for the life of the process, not of the page that asked first
-        events.complaint_changed.subscribe(_on_change, unsubscribe_on_delete=False)
-        _subscribed = True
+    _listen()
     seen = events.published()
     found = await Complaint.filter(
         category_id=category_id, district_id=district_id, status__in=list(OPEN_STATUSES),

@@ -4,6 +4,7 @@ never a rahasia or closed complaint, never contact data; kept fresh by the event
 import dataclasses
 
 import pytest
+from nicegui import event
 
 from models import Status
 from services import duplicates
@@ -109,3 +110,13 @@ async def test_a_merged_complaint_leaves_the_suggestions_and_its_survivor_stays(
     assert {s.code for s in await _ask()} == {survivor.code, merged.code}
     await lifecycle.step(merged.view.code_key, Action.MERGE, into=survivor.code)
     assert [s.code for s in await _ask()] == [survivor.code]
+
+
+async def test_the_index_listens_again_after_the_bus_was_reset():
+    first = await factories.submit(**POTHOLE)
+    assert [s.code for s in await _ask()] == [first.code]
+    event.reset()  # what NiceGUI's test harness does after every page test: every subscription is gone
+    duplicates.forget()  # and what each test's set-up does
+    assert [s.code for s in await _ask()] == [first.code]
+    await lifecycle.step(first.view.code_key, Action.REJECT)
+    assert await _ask() == []  # the rejection was heard
