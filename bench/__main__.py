@@ -6,9 +6,11 @@
 4. first load (``bench.firstload``, when present);
 5. the staff board ``/admin`` with 50, 200 and 500 boards open (simulated Socket.IO tabs) over 20,000
    complaints vs. the board's queue element fed from memory (``bench.board``), in a server of its own;
-6. the outbox's worker to a local SMTP server and a local webhook vs. a bare send loop to each (``bench.outbox``).
+6. the outbox's worker to a local SMTP server and a local webhook vs. a bare send loop to each (``bench.outbox``);
+7. the duplicate suggestion's latency with 20,000 open complaints vs. bare rapidfuzz scoring (``bench.duplicates``).
 
-``python -m bench api pages`` runs only the parts named (submit, api, firstload, pages, board, flood, outbox).
+``python -m bench api pages`` runs only the parts named (submit, api, firstload, pages, board, flood, outbox,
+duplicates).
 ``--soak=SECONDS`` sets how long the board part keeps 500 boards open (300 unless given).
 
 Everything lives in a temporary folder; the rate limits are raised for the run through the same
@@ -52,11 +54,11 @@ LEGEND = (
     'GC pauses are timed in the server by gc.callbacks (bench/server.py).',
 )
 
-from . import api_latency, board, outbox, page_rate, submit_rate  # noqa: E402  (after the environment above)
+from . import api_latency, board, duplicates, outbox, page_rate, submit_rate  # noqa: E402  (after the environment above)
 from .process import running_server  # noqa: E402
 from .table import Row, print_table  # noqa: E402
 
-PARTS = ('submit', 'api', 'firstload', 'pages', 'board', 'flood', 'outbox')
+PARTS = ('submit', 'api', 'firstload', 'pages', 'board', 'flood', 'outbox', 'duplicates')
 
 
 def main(parts: Sequence[str] = PARTS, *, soak_seconds: float = 300.0) -> int:
@@ -68,7 +70,7 @@ def main(parts: Sequence[str] = PARTS, *, soak_seconds: float = 300.0) -> int:
         if 'submit' in parts:
             _step('submit rate (service vs. raw inserts)')
             rows += submit_rate.measure(WORK)
-        rows += _outbox() if 'outbox' in parts else []
+        rows += (_outbox() if 'outbox' in parts else []) + (_duplicates() if 'duplicates' in parts else [])
         if {'api', 'firstload', 'pages'} & set(parts):
             _step(f'seeding {SEEDED:,} complaints through the service')
             codes = asyncio.run(_seed(SEEDED))
@@ -138,6 +140,11 @@ async def _seed_board() -> tuple[int, str]:
 def _outbox() -> list[Row]:
     _step('outbox: the worker to a local SMTP server and a local webhook, vs. bare send loops')
     return outbox.measure(WORK)
+
+
+def _duplicates() -> list[Row]:
+    _step(f'duplicate suggestions over {duplicates.OPEN:,} open complaints (bulk-seeded), vs. bare rapidfuzz')
+    return duplicates.measure(WORK)
 
 
 def _firstload(base_url: str) -> tuple[list[Row], str]:

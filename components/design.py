@@ -32,6 +32,7 @@ BRAND = {'primary': PRIMARY, 'positive': COLOURS['ok'], 'negative': COLOURS['bad
 STATUS_COLOURS = {
     'baru': '#5c6bc0', 'didisposisikan': '#0277bd', 'direspons': '#00767f', 'ditindaklanjuti': '#6a1b9a',
     'menunggu_pelapor': '#b45309', 'selesai': '#2e7d32', 'ditolak': '#757575', 'ditutup': '#455a64',
+    'digabung': '#5d4037',
 }
 
 # Every text colour on every background the pages put it on (foreground, background), by COLOURS' names: each

@@ -36,6 +36,12 @@ class Complaint(Model):
     rating_comment = fields.TextField(null=True)
     rated_at = fields.DatetimeField(null=True)
 
+    # Merging (issue 12 §3): a complaint merged into another (its survivor) follows the survivor's status and public
+    # timeline, and its reporter gets the survivor's news; the survivor is never itself merged (no chains)
+    merged_into: fields.ForeignKeyNullableRelation['Complaint'] = fields.ForeignKeyField(
+        'lapor.Complaint', related_name='merged', null=True, on_delete=fields.SET_NULL)
+    merged_at = fields.DatetimeField(null=True)
+
     title = fields.CharField(max_length=150, null=True)
     description = fields.TextField()
     district: fields.ForeignKeyNullableRelation[District] = fields.ForeignKeyField(
@@ -65,6 +71,7 @@ class Complaint(Model):
     clocks: fields.ReverseRelation['SlaClock']
     events: fields.ReverseRelation['TimelineEvent']
     attachments: fields.ReverseRelation['Attachment']
+    merged: fields.ReverseRelation['Complaint']
 
     class Meta:
         table = 'complaint'

@@ -12,6 +12,7 @@ class Status(StrEnum):
     SELESAI = 'selesai'
     DITOLAK = 'ditolak'
     DITUTUP = 'ditutup'
+    DIGABUNG = 'digabung'  # merged into another complaint, which it follows (issue 12 §3)
 
 
 OPEN_STATUSES = frozenset({Status.BARU, Status.DIDISPOSISIKAN, Status.DIRESPONS, Status.DITINDAKLANJUTI,
@@ -49,6 +50,7 @@ class ClockOutcome(StrEnum):
     MET = 'met'
     LATE = 'late'
     REJECTED = 'rejected'
+    MERGED = 'merged'  # stopped because the complaint was merged into another: neither met nor late
 
 
 class SlaCalendar(StrEnum):
@@ -73,6 +75,7 @@ class EventKind(StrEnum):
     NOTE = 'note'
     SLA_AT_RISK = 'sla_at_risk'
     SLA_BREACHED = 'sla_breached'
+    MERGED = 'merged'  # on both complaints of a merge
 
 
 class Role(StrEnum):

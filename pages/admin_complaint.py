@@ -6,11 +6,12 @@ from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
 from components.design import escape, wib
-from components.fields import select
+from components.duplicate_hint import age_text
+from components.fields import select, text_input
 from components.frame import admin_frame
 from components.sla_countdown import SlaCountdown
 from components.timeline import Timeline
-from services import attachments, complaints, events, staff_view
+from services import attachments, complaints, duplicates, events, staff_view
 from services.complaints_labels import (
     CHANNEL_LABELS,
     CLOCK_LABELS,
@@ -23,7 +24,7 @@ from services.errors import DomainError, NotFound
 from services.sessions import SessionEnded
 from services.settings import settings
 from services.staff_view import StaffDetail
-from services.workflow import Action, Actor, Role, Status, act
+from services.workflow import Action, Actor, Role, Status, act, merge_preview
 
 from . import session
 
@@ -31,6 +32,7 @@ ACTION_LABELS = {
     Action.DISPATCH: 'Disposisikan', Action.REASSIGN: 'Alihkan ke OPD lain', Action.HAND_BACK: 'Bukan kewenangan',
     Action.REJECT: 'Tolak', Action.RESPOND: 'Kirim respons awal', Action.FOLLOW_UP: 'Kirim tindak lanjut',
     Action.WAIT: 'Minta informasi pelapor', Action.RESOLVE: 'Selesaikan', Action.NOTE: 'Simpan catatan internal',
+    Action.MERGE: 'Gabungkan ke aduan lain',
 }
 
 
@@ -50,6 +52,7 @@ def create() -> None:
                 return
             view = _ComplaintView(actor, detail)
             await view.load_options()
+            await view.load_similar()
 
 
 class _ComplaintView:
@@ -61,6 +64,8 @@ class _ComplaintView:
             TextElement(tag='h1', text=detail.code).classes('lapor-code').mark('code')
             self.banner = ui.label().classes('lapor-note').mark('changed')
             self.banner.set_visibility(False)
+            self.merged_note = ui.label().classes('lapor-note').mark('merged-into')
+            self.merged_link = ui.link('Buka aduan tujuan', '#').mark('merged-link')
             with ui.element('dl').classes('lapor-dl'):
                 self.facts = {name: _fact(label, name) for name, label in (
                     ('status', 'Status'), ('category', 'Kategori'), ('agency', 'OPD'), ('place', 'Lokasi'),
@@ -96,6 +101,72 @@ class _ComplaintView:
             self.target = select({}, 'OPD tujuan', marker='target-agency')
             self.buttons = ui.element('div').classes('lapor-row')
             self.error = ui.label().classes('lapor-field-error').mark('action-error')
+            self._build_merge()
+
+    def _build_merge(self) -> None:
+        """A supervisor merges this complaint into another open one by its code, after a confirmation that names
+        both (issue 12 §3); what is typed in the message box goes with it as an internal note."""
+        with ui.element('div').classes('lapor-form') as self.merge_box:
+            ui.html('<h3>Gabungkan dengan aduan lain</h3><p class="lapor-muted">Untuk aduan yang membahas masalah yang '
+                    'sama. Aduan ini akan berstatus "Digabung", batas waktunya berhenti (tidak dihitung), dan '
+                    'pelapornya mengikuti perkembangan aduan tujuan.</p>', sanitize=False)
+            self.merge_code = text_input('Kode aduan tujuan', marker='merge-into', max_length=24,
+                                         hint=f'Contoh: {settings.code_prefix}-7K3M-9QXD', autocomplete='off',
+                                         autocapitalize='characters')
+            ui.button(ACTION_LABELS[Action.MERGE], on_click=self._ask_merge).props('outline no-caps color=primary') \
+                .mark('action-merge')
+            self.similar = ui.element('div').classes('lapor-similar').mark('merge-similar')  # filled on load
+        with ui.dialog() as self.merge_dialog, ui.card().classes('lapor-card'):
+            self.merge_question = ui.label().mark('merge-question')
+            with ui.element('div').classes('lapor-row'):
+                ui.button('Ya, gabungkan', on_click=self._merge).props('unelevated no-caps color=primary').mark(
+                    'merge-confirm')
+                ui.button('Batal', on_click=self.merge_dialog.close).props('flat no-caps').mark('merge-cancel')
+
+    async def load_similar(self) -> None:
+        """Open complaints like this one, to merge into with one tap (what a citizen writing it would be offered)."""
+        if Action.MERGE not in self.detail.actions:
+            return
+        try:
+            found = await duplicates.similar_to(self.actor, self.detail.code_key)
+        except SessionEnded:
+            self._leave()
+            return
+        self.similar.clear()
+        if not found:
+            return
+        with self.similar:
+            ui.html('<h3>Aduan serupa yang masih terbuka</h3>', sanitize=False)
+            with ui.element('ul').classes('lapor-similar-list'):
+                for suggestion in found:
+                    with ui.element('li').mark('merge-candidate'):
+                        ui.label(f'{suggestion.code} · {suggestion.title}').classes('lapor-similar-title')
+                        ui.label(f'{STATUS_LABELS[suggestion.status]} · dilaporkan '
+                                 f'{age_text(suggestion.reported_at)}').classes('lapor-muted')
+                        ui.button('Pakai kode ini', on_click=lambda code=suggestion.code: self.merge_code.set_value(
+                            code)).props('flat no-caps color=primary').mark('merge-pick')
+
+    async def _ask_merge(self) -> None:
+        self.error.text = ''
+        self.merge_code.error = None
+        try:
+            code, about = await merge_preview(self.actor, code_key=self.detail.code_key,
+                                              into=(self.merge_code.value or '')[:40])
+        except SessionEnded:
+            self._leave()
+            return
+        except DomainError as error:
+            self.merge_code.error = error.message
+            return
+        self.merge_target = code
+        self.merge_question.text = (f'Gabungkan aduan {self.detail.code} ke aduan {code}: {about}? Aduan '
+                                    f'{self.detail.code} akan ditutup sebagai "Digabung" dan pelapornya mengikuti '
+                                    f'aduan {code}. Tindakan ini tidak dapat dibatalkan.')
+        self.merge_dialog.open()
+
+    async def _merge(self) -> None:
+        self.merge_dialog.close()
+        await self._act(Action.MERGE, into=self.merge_target)
 
     def show(self, detail: StaffDetail) -> None:
         self.detail = detail
@@ -127,10 +198,19 @@ class _ComplaintView:
         self.buttons.clear()
         with self.buttons:
             for action in detail.actions:
+                if action == Action.MERGE:
+                    continue  # its own box: a code to type and a confirmation
                 ui.button(ACTION_LABELS[action], on_click=lambda a=action: self._act(a)).props(
                     'unelevated no-caps color=primary' if action != Action.NOTE else 'outline no-caps').mark(
                     f'action-{action}')
         self.actions_card.set_visibility(bool(detail.actions))
+        self.merge_box.set_visibility(Action.MERGE in detail.actions)
+        self.merged_note.text = (f'Aduan ini sudah digabungkan ke aduan {detail.merged_into}.'
+                                 if detail.merged_into else '')
+        self.merged_note.set_visibility(bool(detail.merged_into))
+        self.merged_link.set_visibility(bool(detail.merged_into))
+        if detail.merged_into:
+            self.merged_link.props['href'] = f'/admin/aduan/{detail.merged_into}'
         self.target.set_visibility(any(a in detail.actions for a in (Action.DISPATCH, Action.REASSIGN)))
 
     async def load_options(self) -> None:
@@ -142,12 +222,12 @@ class _ComplaintView:
         if self.templates.value:
             self.message.value = self.template_bodies.get(self.templates.value, '')
 
-    async def _act(self, action: str) -> None:
+    async def _act(self, action: str, *, into: str | None = None) -> None:
         self.error.text = ''
         try:
             await act(self.actor, code_key=self.detail.code_key, action=action,
                       expected_version=self.detail.version, message=self.message.value or '',
-                      agency_id=self.target.value)
+                      agency_id=self.target.value, into=into)
         except SessionEnded:
             self._leave()
             return
@@ -155,6 +235,8 @@ class _ComplaintView:
             self.error.text = error.message
             return
         self.message.value = ''
+        if action == Action.MERGE:
+            self.merge_code.value = ''
         self.banner.set_visibility(False)
         try:
             fresh = await staff_view.detail(self.actor, self.detail.code_key)

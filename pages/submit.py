@@ -12,6 +12,7 @@ from nicegui import ui
 from components.attribute_fields import AttributeFields
 from components.card import Card
 from components.design import wib_time
+from components.duplicate_hint import DuplicateHint
 from components.fields import select, styled, text_input
 from components.form_draft import FormDraft
 from components.frame import frame
@@ -69,6 +70,10 @@ class _SubmitForm:
                                       'hide-bottom-space', {'maxlength': DESCRIPTION_MAX, 'hint': 'Ceritakan apa, di '
                                       'mana, dan sejak kapan (minimal 20 karakter)'}).mark('description')
             self.district = select(dict(districts), 'Kecamatan', marker='district')
+            # Similar open complaints of this category and kecamatan, once some words are typed: the citizen may
+            # follow one instead, or ignore them and send
+            self.similar = DuplicateHint(category=self.category, district=self.district, title=self.title,
+                                         description=self.description, client_address=self.client_address)
             self.village = text_input('Desa/kelurahan', marker='village', max_length=100)
             self.address = text_input('Detail lokasi', marker='address', max_length=300,
                                       hint='Nama jalan, RT/RW, patokan terdekat')

@@ -127,22 +127,29 @@ class _TrackView:
 
     def show(self, full: PublicView) -> None:
         view = full.for_viewer(pin_ok=self.pin_ok)
+        followed = view.followed  # a merged complaint shows its survivor's status, clocks and progress
         facts = ''.join(f'<dt>{term}</dt><dd>{escape(value)}</dd>' for term, value in (
-            ('Kategori', view.category_name), ('Ditangani', view.agency_name or 'Menunggu verifikasi Diskominfo'),
+            ('Kategori', view.category_name),
+            ('Ditangani', followed.agency_name or 'Menunggu verifikasi Diskominfo'),
             ('Dilaporkan', wib(view.reported_at))))
         self.summary.content = (
             f'<h1 class="lapor-code">{view.code}</h1>'
-            f'<p class="lapor-status-line"><span class="lapor-status" '
-            f'style="background:{STATUS_COLOURS[view.status.value]}">{STATUS_LABELS[view.status]}</span></p>'
+            f'<p class="lapor-status-line"><span class="lapor-status" style="background:'
+            f'{STATUS_COLOURS[followed.status.value]}">{STATUS_LABELS[followed.status]}</span></p>'
+            f'{_merged_note(view)}'
             f'<dl class="lapor-dl">{facts}</dl>'
             f'<p class="lapor-muted lapor-privacy-note">{escape(self.privacy_note)}</p>')
         for countdown, kind in zip(self.clocks, (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION), strict=True):
-            if (clock_view := view.clock(kind)) is not None:
+            if (clock_view := followed.clock(kind)) is not None:
                 countdown.show(clock_view)
         self.content_card.set_visibility(view.content_visible)
         if self.locked_card is not None:
             self.locked_card.set_visibility(not view.content_visible)
-        self.timeline_card.set_visibility(view.content_visible)
+        progress = followed.events if view.survivor is not None and followed.content_visible else ()
+        self.timeline_card.set_visibility(view.content_visible or bool(progress))
+        if progress:  # its own story up to the merge, then the survivor's public timeline
+            self.timeline.show(sorted((*(view.events if view.content_visible else ()), *progress),
+                                      key=lambda event: event.created_at))
         self.reply.show(view)
         if view.content_visible:
             place = ', '.join(p for p in (view.village, f'Kec. {view.district_name}' if view.district_name else None)
@@ -155,7 +162,8 @@ class _TrackView:
                 f'<p class="lapor-muted">{escape(place)}</p>' if place else '',
                 f'<p class="lapor-pre">{escape(view.description or "")}</p>',
                 f'<div class="lapor-photo-list">{photos}</div>' if photos else ''))
-            self.timeline.show(view.events)
+            if not progress:
+                self.timeline.show(view.events)
 
     def _pin_given(self, pin: str) -> None:
         """The PIN was right (unlocked here, or a reply was accepted): kept in this page only."""
@@ -178,3 +186,16 @@ class _TrackView:
             return
         self._pin_given(self.pin.value.strip())
         self.show(found.view)
+
+
+def _merged_note(view: PublicView) -> str:
+    """What a merged complaint's page says first: which complaint it follows now (a rahasia survivor unnamed)."""
+    if view.survivor is None:
+        return ''
+    if view.merged_into:
+        target = f'aduan <a href="/lacak/{view.merged_into}">{view.merged_into}</a>'
+    else:
+        target = 'aduan rahasia lain'
+    return (f'<p class="lapor-note" data-marker="merged">Aduan ini digabungkan ke {target} karena membahas masalah '
+            'yang sama. Status, batas waktu, dan perkembangan di halaman ini mengikuti aduan tersebut. Bila Anda '
+            'meminta kabar lewat SMS atau email, kabar aduan tersebut juga dikirim kepada Anda.</p>')

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 from models import (
@@ -30,7 +31,7 @@ from models import (
     TimelineEvent,
 )
 
-from . import attachments, clock, codes, events, limits, open311_attributes, outbox, rows, sla, writes
+from . import attachments, clock, codes, duplicates, events, limits, open311_attributes, outbox, rows, sla, writes
 from .errors import DomainError, NotFound, RateLimited, ValidationFailed
 from .ratelimit import wait_text
 from .settings import settings
@@ -73,12 +74,23 @@ class PublicView:
     rating: int | None = None  # the reporter's rating of the resolution, once given
     rating_comment: str | None = None
     reopen_until: datetime | None = None  # a resolved complaint the reporter may still reopen, until then
+    # A merged complaint (status digabung) follows its survivor: the survivor's code, and its view as anyone holding
+    # the survivor's code may see it (a rahasia survivor's content stays hidden: this PIN is not the survivor's). A
+    # rahasia survivor's code is never shown (merged_into None, its view without code): a merged complaint's code may
+    # be listed publicly, and a list of rahasia codes would be a list of targets for PIN guessing.
+    merged_into: str | None = None
+    survivor: PublicView | None = None
 
     def for_viewer(self, *, pin_ok: bool) -> PublicView:
         if self.privacy != Privacy.RAHASIA or pin_ok:
             return self
         return replace(self, title=None, description=None, district_name=None, village=None, events=(), photos=(),
                        content_visible=False, rating=None, rating_comment=None, reopen_until=None)
+
+    @property
+    def followed(self) -> PublicView:
+        """Whose status, clocks and progress this complaint shows: its survivor's once merged, else its own."""
+        return self.survivor if self.survivor is not None else self
 
     def clock(self, kind: ClockKind) -> sla.ClockView | None:
         """The newest clock of ``kind`` (a reopened complaint has more than one resolution clock)."""
@@ -133,6 +145,7 @@ def forget_reference_data() -> None:
     _reference.clear()
     _summary_cache.clear()
     _view_cache.clear()
+    duplicates.forget()
     events.reference_data_changed()
 
 
@@ -390,6 +403,11 @@ async def public_view_by_key(key: str | None, *, complaint_id: int | None = None
     for sha, event_id in photos:
         if event_id is not None:
             by_event.setdefault(event_id, []).append(sha)
+    survivor = None
+    if complaint.merged_into_id is not None:  # as the survivor's code without its PIN shows it: not this PIN's
+        survivor = (await public_view(complaint.merged_into_id)).for_viewer(pin_ok=False)
+        if survivor.privacy == Privacy.RAHASIA:
+            survivor = replace(survivor, code='', code_key='')
     resolutions = [c for c in clocks if c.kind == ClockKind.RESOLUTION]
     reopen_until = None
     if complaint.status == Status.SELESAI and len(resolutions) == 1 and resolutions[0].stopped_at is not None:
@@ -403,7 +421,8 @@ async def public_view_by_key(key: str | None, *, complaint_id: int | None = None
         clocks=tuple(sla.ClockView.of(c) for c in clocks),
         events=tuple(_event_view(e, by_event.get(e.id, ())) for e in timeline),
         photos=tuple(sha for sha, event_id in photos if event_id is None), rating=complaint.rating,
-        rating_comment=complaint.rating_comment, reopen_until=reopen_until)
+        rating_comment=complaint.rating_comment, reopen_until=reopen_until,
+        merged_into=survivor.code or None if survivor is not None else None, survivor=survivor)
 
 
 class PinLimited(RateLimited):
@@ -496,11 +515,14 @@ def _refund(client_address: str | None) -> None:
 
 
 async def publish_change(complaint_id: int) -> PublicView:
-    """Read a changed complaint once, project it for every audience, and emit ``updated``."""
+    """Read a changed complaint once, project it for every audience, and emit ``updated``; the complaints merged
+    into it follow it, so each of them is published again too (their tracking pages show its progress)."""
     view = await public_view(complaint_id)
     _summary_cache.pop(view.code_key, None)
     _remember(view)
     events.publish(events.ComplaintNews('updated', complaint_id, view.code_key, view, await rows.row_for(complaint_id)))
+    for follower_id in await Complaint.filter(merged_into_id=complaint_id).values_list('id', flat=True):
+        await publish_change(follower_id)  # one step only: a survivor is never merged itself
     return view
 
 
@@ -528,6 +550,8 @@ class PublicSummary:
     device_id: str | None = None  # for the partner that posted it only (api/open311 decides)
     account_id: str | None = None
     source: str | None = None  # the API key's name that posted it
+    # a merged complaint: ``status`` is its survivor's, and this the survivor's code (None for a rahasia survivor)
+    merged_into: str | None = None
 
 
 async def public_list(*, codes: Sequence[str] = (), category_codes: Sequence[str] = (),
@@ -542,8 +566,9 @@ async def public_list(*, codes: Sequence[str] = (), category_codes: Sequence[str
         query = query.filter(code_key__in=[k for k in map(code_key_of, codes) if k])
     if category_codes:
         query = query.filter(category__code__in=list(category_codes))
-    if statuses:
-        query = query.filter(status__in=list(statuses))
+    if statuses:  # a merged complaint shows its survivor's status (PublicSummary), and is found by it
+        query = query.filter(Q(status__in=list(statuses), merged_into_id=None) |
+                             Q(merged_into__status__in=list(statuses)))
     if start:
         query = query.filter(reported_at__gte=start)
     if end:
@@ -606,13 +631,19 @@ async def _summaries(rows: Sequence[Complaint]) -> list[PublicSummary]:
         for complaint_id, sha in await Attachment.filter(complaint_id__in=ids, is_public=True, event_id=None) \
                 .order_by('-id').values_list('complaint_id', 'sha256'):
             photos[complaint_id] = sha  # ordered newest first: the first photo wins
+    survivors: dict[int, tuple[Status, str | None]] = {}
+    if merged := [c.merged_into_id for c in rows if c.merged_into_id is not None]:
+        survivors = {i: (s, None if p == Privacy.RAHASIA else code) for i, s, p, code in
+                     await Complaint.filter(id__in=merged).values_list('id', 'status', 'privacy', 'code')}
     result = []
     for c in rows:
         hidden = c.privacy == Privacy.RAHASIA
+        status, merged_into = survivors.get(c.merged_into_id or 0, (c.status, None))
         place = ', '.join(p for p in (c.address, c.village, f'Kec. {c.district.name}' if c.district else None)
                           if p) or None
         result.append(PublicSummary(
-            code=c.code, status=c.status, category_code=c.category.code, category_name=c.category.name,
+            code=c.code, status=status, merged_into=merged_into, category_code=c.category.code,
+            category_name=c.category.name,
             agency_name=c.agency.name if c.agency else None, description=None if hidden else c.description,
             place=None if hidden else place, latitude=None if hidden else c.latitude,
             longitude=None if hidden else c.longitude, reported_at=c.reported_at, updated_at=c.updated_at,

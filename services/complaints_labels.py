@@ -15,6 +15,7 @@ STATUS_LABELS = {
     Status.SELESAI: 'Selesai',
     Status.DITOLAK: 'Ditolak',
     Status.DITUTUP: 'Ditutup',
+    Status.DIGABUNG: 'Digabung ke aduan lain',
 }
 
 # What each choice really shows, and to whom (the submit form says it): the tracking page and Open311 hide a
@@ -60,6 +61,7 @@ SLA_STATE_LABELS = {
     'met': 'Tepat waktu',
     'late': 'Terlambat',
     'rejected': 'Tidak dihitung',
+    'merged': 'Digabung, tidak dihitung',
 }
 
 CALENDAR_LABELS = {
@@ -77,6 +79,7 @@ COUNTDOWN_LABELS = {
     'met': 'tepat waktu',
     'late': 'terlambat',
     'rejected': 'tidak dihitung',
+    'merged': 'digabung, tidak dihitung',
     'days': '{d} hari {h} jam',
 }
 
@@ -97,6 +100,7 @@ EVENT_LABELS = {
     EventKind.NOTE: 'Catatan',
     EventKind.SLA_AT_RISK: 'Batas waktu mendekat',
     EventKind.SLA_BREACHED: 'Batas waktu terlampaui',
+    EventKind.MERGED: 'Penggabungan aduan',
 }
 
 ROLE_LABELS = {

@@ -116,7 +116,8 @@ async def announce(complaint: Complaint | int, move: str, *, message: str = '', 
     hand-back's or a reopening's reason, the reporter's added information or rating comment. A rahasia complaint's
     messages never carry it. ``actor_user_id`` (the staff member who moved it) gets no notice of their own move.
     Moves: 'submitted', 'dispatch', 'reassign', 'hand_back', 'reject', 'respond', 'follow_up', 'wait', 'resolve',
-    'note', 'add_info', 'rate', 'reopen', 'auto_close'; those with nothing to say write nothing.
+    'note', 'add_info', 'rate', 'reopen', 'auto_close', 'merge'; those with nothing to say write nothing. The
+    reporters of complaints merged into it who asked for news get its reporter's news too (``_tell_followers``).
     """
     if not writes.in_transaction_now():
         raise RuntimeError('outbox.announce must run inside the transaction of the move')
@@ -138,6 +139,18 @@ async def announce(complaint: Complaint | int, move: str, *, message: str = '', 
                                    complaint_id=complaint_id)
         drafts += staff_drafts(notice, code=current.code, emails=[address for _, address in staff if address])
     await enqueue(drafts, complaint_id=complaint_id, code=current.code, move=move)
+    await _tell_followers(current, move, message=message, agency=agency)
+
+
+async def _tell_followers(survivor: Complaint, move: str, *, message: str, agency: Agency | None) -> None:
+    """The reporters of the complaints merged into ``survivor`` who asked for news hear of its moves too, each at
+    their own code (whose tracking page follows the survivor), as rows of their own complaint. A rahasia survivor's
+    or follower's texts carry no typed words."""
+    followers = await Complaint.filter(merged_into_id=survivor.id, notify_reporter=True)
+    for follower in followers:
+        drafts = reporter_drafts(follower, move, message=message, agency=agency,
+                                 rahasia=survivor.privacy == Privacy.RAHASIA, follower=True)
+        await enqueue(drafts, complaint_id=follower.id, code=follower.code, move=move)
 
 
 async def submitted_rows(complaint: Complaint, agency: Agency | None) -> tuple[list, list[int]]:
@@ -163,12 +176,14 @@ def announce_submitted(queued: int, user_ids: list[int]) -> None:
         writes.after_commit(lambda: events.outbox_queued.emit(queued))
 
 
-def reporter_drafts(complaint: Complaint, move: str, *, message: str = '', agency: Agency | None = None) -> list[Draft]:
-    """The reporter's messages for ``move``: an SMS to the phone and/or an email, when they asked for news."""
+def reporter_drafts(complaint: Complaint, move: str, *, message: str = '', agency: Agency | None = None,
+                    rahasia: bool = False, follower: bool = False) -> list[Draft]:
+    """The reporter's messages for ``move``: an SMS to the phone and/or an email, when they asked for news
+    (``follower``: the reporter of a complaint merged into the one that moved; ``rahasia``: the one that moved is)."""
     if not complaint.notify_reporter or not (complaint.reporter_phone or complaint.reporter_email):
         return []
-    text = outbox_texts.reporter(move, code=complaint.code, rahasia=complaint.privacy == Privacy.RAHASIA,
-                                 message=message, agency=agency.short_name if agency else None)
+    text = outbox_texts.reporter(move, code=complaint.code, rahasia=rahasia or complaint.privacy == Privacy.RAHASIA,
+                                 message=message, agency=agency.short_name if agency else None, follower=follower)
     if text is None:
         return []
     drafts = []

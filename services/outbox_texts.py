@@ -109,16 +109,23 @@ _REPORTER = {
     'reject': ('tidak dapat ditindaklanjuti', 'aduan {code} tidak dapat kami tindak lanjuti.',
                'Alasannya dapat dibaca di'),
     'auto_close': ('ditutup', 'aduan {code} sudah ditutup. Terima kasih atas laporan Anda.', 'Lihat di'),
+    'merge': ('digabung', 'aduan {code} digabung dengan aduan lain tentang masalah yang sama.',
+              'Perkembangannya tetap dapat dipantau di'),
 }
 
 REPORTER_MOVES = tuple(_REPORTER)
 
 
-def reporter(move: str, *, code: str, rahasia: bool, message: str = '', agency: str | None = None) -> Text | None:
-    """The reporter's message for ``move``, or None when the reporter hears nothing of it."""
-    if move not in _REPORTER:
+def reporter(move: str, *, code: str, rahasia: bool, message: str = '', agency: str | None = None,
+             follower: bool = False) -> Text | None:
+    """The reporter's message for ``move``, or None when the reporter hears nothing of it. A ``follower`` (the
+    reporter of a complaint merged into the one that moved; ``code`` is theirs) is not asked to answer or rate: the
+    survivor's reporter is."""
+    if move not in _REPORTER or (follower and move in ('wait', 'merge')):
         return None
     ending, sentence, before_link = _REPORTER[move]
+    if follower and move == 'resolve':
+        before_link = 'Lihat di'
     url = tracking_url(code)
     said = '' if rahasia else ' '.join((message or '').split())  # what staff typed: never for a rahasia complaint
     if move == 'wait' and said:  # the question itself, as much of it as one SMS holds

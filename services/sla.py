@@ -30,6 +30,7 @@ class SlaState(StrEnum):
     MET = 'met'
     LATE = 'late'
     REJECTED = 'rejected'
+    MERGED = 'merged'  # stopped by a merge: outside the compliance figures, like rejected
 
 
 AT_RISK_SHARE = 0.25  # at risk when under a quarter of the window is left
@@ -113,7 +114,8 @@ async def refresh_deadlines(complaint_id: int) -> None:
 
 def state(clock: SlaClock, now: datetime) -> SlaState:
     if clock.stopped_at is not None:
-        return {ClockOutcome.REJECTED: SlaState.REJECTED, ClockOutcome.MET: SlaState.MET}.get(
+        return {ClockOutcome.REJECTED: SlaState.REJECTED, ClockOutcome.MET: SlaState.MET,
+                ClockOutcome.MERGED: SlaState.MERGED}.get(
             clock.outcome, SlaState.LATE)  # type: ignore[arg-type]
     if clock.breached_at is not None:
         return SlaState.BREACHED

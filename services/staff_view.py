@@ -53,6 +53,7 @@ class StaffDetail:
     # Open311 (issue 12 §4): a partner's photo link (never fetched) and the answers to the category's questions
     media_url: str | None = None
     answers: tuple[tuple[str, str], ...] = ()  # (question, answer in words)
+    merged_into: str | None = None  # the survivor's code, once merged (staff see it whatever its privacy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
     such opening is logged."""
     actor = await sessions.verify(actor)
     complaint = await load_for(actor, code_key)
-    await complaint.fetch_related('district')
+    await complaint.fetch_related('district', 'merged_into')
     hidden = complaint.privacy == Privacy.RAHASIA and rahasia_hidden(actor)
     if complaint.privacy == Privacy.RAHASIA and not hidden:
         await AccessLog.create(user_id=actor.user_id, complaint_id=complaint.id, what='rahasia', created_at=clock.now())
@@ -112,7 +113,8 @@ async def detail(actor: Actor, code_key: str) -> StaffDetail:
         actions=tuple(allowed_actions(actor, complaint.status)), intake=await _intake(complaint.id, hidden=hidden),
         media_url=None if hidden else complaint.media_url,
         answers=() if hidden or not complaint.attributes else tuple(open311_attributes.shown(
-            await open311_attributes.for_category(complaint.category_id), complaint.attributes)))
+            await open311_attributes.for_category(complaint.category_id), complaint.attributes)),
+        merged_into=complaint.merged_into.code if complaint.merged_into else None)
 
 
 async def _intake(complaint_id: int, *, hidden: bool) -> IntakeSummary | None:

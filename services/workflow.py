@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 
 from models import (
     OPEN_STATUSES,
@@ -26,6 +27,7 @@ from models import (
     ClockOutcome,
     Complaint,
     EventKind,
+    Privacy,
     Role,
     SlaClock,
     Status,
@@ -57,6 +59,7 @@ class Action:
     WAIT = 'wait'
     RESOLVE = 'resolve'
     NOTE = 'note'
+    MERGE = 'merge'  # into another open complaint, its survivor (issue 12 §3)
     # the reporter (code and PIN)
     ADD_INFO = 'add_info'
     RATE = 'rate'
@@ -86,6 +89,7 @@ class Effect(StrEnum):
     NEW = 'new'  # a new clock from now; the old one stays on record
     MARKS_AT_RISK = 'marks_at_risk'  # its at-risk moment is recorded (once)
     MARKS_BREACH = 'marks_breach'  # its breach is recorded (once), with the OPD holding it
+    MERGED = 'merged'  # stops, outside the compliance figures (the survivor's clocks carry the work)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,7 @@ TRANSITIONS: tuple[Move, ...] = (
     Move(Action.RESOLVE, frozenset({Status.DIRESPONS, Status.DITINDAKLANJUTI}), Status.SELESAI, _OPD,
          _E.NONE, _E.STOPS),
     Move(Action.NOTE, _ANY, None, _OPD, _E.NONE, _E.NONE),
+    Move(Action.MERGE, OPEN_STATUSES, Status.DIGABUNG, _SUPERVISOR, _E.MERGED, _E.MERGED),
     Move(Action.ADD_INFO, frozenset({Status.MENUNGGU_PELAPOR}), Status.DITINDAKLANJUTI, _REPORTER,
          _E.NONE, _E.RESUMES),
     Move(Action.ADD_INFO, OPEN_STATUSES - {Status.MENUNGGU_PELAPOR}, None, _REPORTER, _E.NONE, _E.NONE),
@@ -176,12 +181,13 @@ def rahasia_hidden(actor: Actor) -> bool:
 
 
 async def act(actor: Actor, *, code_key: str, action: str, expected_version: int, message: str = '',
-              agency_id: int | None = None) -> complaints.PublicView:
+              agency_id: int | None = None, into: str | None = None) -> complaints.PublicView:
     """Apply the staff move ``action``; see the module docstring for what is checked and written.
 
     ``message`` is the public text (response, update, summary, rejection reason) or, for a note,
     a hand-back, a dispatch and a reassignment, the internal text (optional for the last two);
-    ``agency_id`` is the target of dispatch and reassign. Raises DomainError (nothing changed),
+    ``agency_id`` is the target of dispatch and reassign; ``into`` the survivor's code of a merge (whose
+    optional message is an internal note). Raises DomainError (nothing changed),
     NotFound outside the actor's OPD, Conflict when the complaint changed since ``expected_version``.
     """
     if action not in STAFF_ACTIONS:
@@ -195,7 +201,8 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
         raise DomainError(_REFUSED_STATE.format(STATUS_LABELS[complaint.status]))
     message = clean_text(message)
     agency = await _target_agency(action, complaint, agency_id)
-    if not message and action not in (Action.DISPATCH, Action.REASSIGN):
+    survivor = await _merge_target(complaint, into) if action == Action.MERGE else None
+    if not message and action not in (Action.DISPATCH, Action.REASSIGN, Action.MERGE):
         raise DomainError('Tuliskan pesannya terlebih dahulu.')
     if len(message) > DESCRIPTION_MAX:  # the page's field stops here too; this is for whatever else calls
         raise DomainError(f'Pesan paling banyak {DESCRIPTION_MAX} karakter. Tulisan Anda tidak hilang.')
@@ -206,8 +213,63 @@ async def act(actor: Actor, *, code_key: str, action: str, expected_version: int
         change.updates['agency_id'] = agency.id if agency else None
     elif action == Action.HAND_BACK:
         change.updates['agency_id'] = None
+    elif survivor is not None:
+        change.events = _merge_events(complaint, survivor, message)
+        change.updates.update(merged_into_id=survivor.id, merged_at=now)
+        change.survivor = survivor
     await _apply(complaint, move, change, expected_version=expected_version, now=now)
+    if survivor is not None:  # its timeline gained the merge; published with its followers, this one among them
+        await complaints.publish_change(survivor.id)
+        return await complaints.public_view(complaint.id)
     return await complaints.publish_change(complaint.id)
+
+
+async def merge_preview(actor: Actor, *, code_key: str, into: str) -> tuple[str, str]:
+    """(the survivor's code, a line about it) for the confirmation a supervisor answers before merging: the same
+    checks as the merge itself (DomainError says what is wrong), nothing written."""
+    actor = await sessions.verify(actor)
+    complaint = await load_for(actor, code_key)
+    if not may(actor.role, Action.MERGE, complaint.status):
+        raise DomainError(_REFUSED_ROLE if actor.role != Role.SUPERVISOR else
+                          _REFUSED_STATE.format(STATUS_LABELS[complaint.status]))
+    survivor = await _merge_target(complaint, into)
+    about = 'Aduan rahasia' if survivor.privacy == Privacy.RAHASIA else (  # its content is opened on its page, logged
+        survivor.title or ' '.join(survivor.description.split())[:80])
+    return survivor.code, f'{about} ({STATUS_LABELS[survivor.status]})'
+
+
+async def _merge_target(complaint: Complaint, into: str | None) -> Complaint:
+    """The open complaint ``complaint`` may be merged into, by its code (read loosely). No chains: a complaint that
+    was itself merged is refused as a target (its survivor is named, to merge there instead), so every merged
+    complaint names its final survivor, one step away; what was merged into ``complaint`` follows it (``_apply``)."""
+    key = complaints.code_key_of((into or '')[:64])  # a code is 14 characters; anything longer is not one
+    if not key:
+        raise DomainError('Tuliskan kode aduan tujuan penggabungan, misalnya WSB-7K3M-9QXD.')
+    survivor = await Complaint.get_or_none(code_key=key).select_related('merged_into')
+    if survivor is None:
+        raise DomainError('Aduan tujuan tidak ditemukan. Periksa kembali kodenya.')
+    if survivor.id == complaint.id:
+        raise DomainError('Aduan tidak dapat digabungkan ke dirinya sendiri.')
+    if survivor.merged_into is not None:
+        raise DomainError(f'Aduan {survivor.code} sudah digabungkan ke aduan {survivor.merged_into.code}. '
+                          'Gabungkan ke aduan itu saja.')
+    if survivor.status not in OPEN_STATUSES:
+        raise DomainError(f'Aduan {survivor.code} sudah berstatus "{STATUS_LABELS[survivor.status]}". Aduan hanya '
+                          'dapat digabungkan ke aduan yang masih diproses.')
+    return survivor
+
+
+def _merge_events(complaint: Complaint, survivor: Complaint, message: str) -> list[_Event]:
+    if survivor.privacy == Privacy.RAHASIA:  # its code is not for whoever holds this one (complaints.PublicView)
+        rows = [_Event(EventKind.MERGED, 'Digabung ke aduan rahasia lain tentang masalah yang sama. Status dan batas '
+                                         'waktunya mengikuti aduan tersebut.'),
+                _Event(EventKind.NOTE, f'Digabung ke {survivor.code}.', public=False)]
+    else:
+        rows = [_Event(EventKind.MERGED, f'Digabung ke {survivor.code}: aduan ini membahas masalah yang sama. '
+                                         f'Perkembangannya mengikuti aduan {survivor.code}.')]
+    if message:
+        rows.append(_Event(EventKind.NOTE, f'Alasan penggabungan: {message}', public=False))
+    return rows
 
 
 async def _target_agency(action: str, complaint: Complaint, agency_id: int | None) -> Agency | None:
@@ -244,6 +306,8 @@ def _staff_events(action: str, message: str, agency: Agency | None) -> list[_Eve
                 _Event(EventKind.NOTE, f'Bukan kewenangan: {message}', public=False)]
     if action == Action.NOTE:
         return [_Event(EventKind.NOTE, message, public=False)]
+    if action == Action.MERGE:
+        return []  # written with its target known (_merge_events)
     return [_Event(_PUBLIC_KIND[action], message)]
 
 
@@ -432,6 +496,7 @@ class _Change:
     updates: dict[str, object] = field(default_factory=dict)
     request_key: str | None = None
     said: str = ''  # the words the move carried, for its news (services.outbox.announce)
+    survivor: Complaint | None = None  # a merge's target, written in the same transaction
     user_id: int | None = None  # the staff member who made it: no notice of their own move
 
 
@@ -462,17 +527,41 @@ async def _apply(complaint: Complaint, move: Move, change: _Change, *, expected_
                     Attachment(complaint_id=complaint.id, event_id=row.id, sha256=p.sha256,
                                content_type='image/jpeg', size=p.size, width=p.width, height=p.height)
                     for p in event.photos])
+        if change.survivor is not None:
+            await _merge_into(complaint, change, now)
         await _move_clocks(complaint, move, now)
         await sla.refresh_deadlines(complaint.id)
         await outbox.announce(complaint, move.action, message=change.said, actor_user_id=change.user_id)
+
+
+async def _merge_into(complaint: Complaint, change: _Change, now: datetime) -> None:
+    """A merge's other half, in its transaction: the survivor must still be open and not merged (else nothing is
+    written), gains the timeline events and a new version (its open pages hear of it), and takes over what was
+    merged into ``complaint`` before, so no merged complaint ever names a merged one."""
+    survivor = change.survivor
+    assert survivor is not None
+    held = await Complaint.filter(id=survivor.id, status__in=list(OPEN_STATUSES), merged_into_id=None).update(
+        version=F('version') + 1, updated_by=change.by, updated_at=now)
+    if not held:
+        raise DomainError(f'Aduan {survivor.code} baru saja berubah (selesai, ditolak, atau digabungkan). Periksa '
+                          'lagi kodenya.')
+    # The merged code stays out of the survivor's public timeline: a code is a key to its complaint, and whoever
+    # holds the survivor's code must not learn another's. Staff read it in the internal entry.
+    said = (('Aduan lain tentang masalah yang sama digabungkan ke aduan ini.', True),
+            (f'Aduan {complaint.code} digabungkan ke aduan ini.', False))
+    await TimelineEvent.bulk_create([
+        TimelineEvent(complaint_id=survivor.id, kind=EventKind.MERGED, status=None, is_public=public,
+                      actor=change.shown_as, created_at=now, message=message) for message, public in said])
+    await Complaint.filter(merged_into_id=complaint.id).update(merged_into_id=survivor.id)
 
 
 async def _move_clocks(complaint: Complaint, move: Move, now: datetime) -> None:
     """Carry out the row's effect on each clock (the SLA engine records the marks itself)."""
     for kind, effect in ((ClockKind.FIRST_RESPONSE, move.first_response), (ClockKind.RESOLUTION, move.resolution)):
         running = SlaClock.filter(complaint_id=complaint.id, kind=kind, stopped_at=None)
-        if effect == Effect.REJECTED:
-            await running.update(stopped_at=now, outcome=ClockOutcome.REJECTED, paused_at=None)
+        if effect in (Effect.REJECTED, Effect.MERGED):
+            outcome = ClockOutcome.REJECTED if effect == Effect.REJECTED else ClockOutcome.MERGED
+            await running.update(stopped_at=now, outcome=outcome, paused_at=None)
         elif effect == Effect.STOPS:
             await _stop(await running, now)
         elif effect == Effect.PAUSES and complaint.category.pause_when_waiting:

@@ -37,6 +37,7 @@ PATHS: dict[Status, list[str]] = {
     Status.SELESAI: [Action.RESPOND, Action.RESOLVE],
     Status.DITOLAK: [Action.REJECT],
     Status.DITUTUP: [Action.RESPOND, Action.RESOLVE, Action.AUTO_CLOSE],
+    Status.DIGABUNG: [Action.MERGE],  # into a new complaint of its own (step)
 }
 
 _MESSAGES = {
@@ -58,18 +59,20 @@ async def walk_to(status: Status, **submit_overrides: Any) -> complaints.Submitt
 
 
 async def step(code_key: str, action: str, *, message: str | None = None, by: str | None = None,
-               agency: str | None = None) -> complaints.PublicView:
+               agency: str | None = None, into: str | None = None) -> complaints.PublicView:
     """One staff or system move on the complaint as it is now, made by whom the map allows (``by`` names
-    someone else, to see a refusal)."""
+    someone else, to see a refusal). A merge goes ``into`` that code, else into a new open complaint."""
     if action == Action.AUTO_CLOSE:  # the system's move: the sweep at the moment it falls due
         due = await Complaint.get(code_key=code_key).values_list('close_due_at', flat=True)
         assert due is not None, 'only a resolved complaint closes by itself'
         assert await workflow.close_due(max(due, clock.now()))
         return await complaints.public_view_by_key(code_key)
-    who = (await people())[by or ('supervisor' if action in (Action.REJECT, Action.DISPATCH, Action.REASSIGN)
-                                  else 'dpupr')]
+    who = (await people())[by or ('supervisor' if action in (Action.REJECT, Action.DISPATCH, Action.REASSIGN,
+                                                             Action.MERGE) else 'dpupr')]
+    if action == Action.MERGE and into is None:
+        into = (await factories.submit()).code
     version = await Complaint.get(code_key=code_key).values_list('version', flat=True)
     agency_id = dict(await Agency.all().values_list('code', 'id'))[agency] if agency else None
     return await workflow.act(who, code_key=code_key, action=action, expected_version=version,
                               message=_MESSAGES.get(action, 'Pesan petugas.') if message is None else message,
-                              agency_id=agency_id)
+                              agency_id=agency_id, into=into)

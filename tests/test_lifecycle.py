@@ -20,7 +20,7 @@ T0 = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday 09:00 WIB
 
 # docs/ARCHITECTURE.md §2, written out: (move, from, to, who, first-response clock, resolution clock)
 OPEN = 'baru didisposisikan direspons ditindaklanjuti menunggu_pelapor'
-ANY = OPEN + ' selesai ditolak ditutup'
+ANY = OPEN + ' selesai ditolak ditutup digabung'
 STAFF, SUPERVISOR = 'supervisor opd_admin', 'supervisor'
 EXPECTED = [
     ('dispatch', 'baru', 'didisposisikan', SUPERVISOR, 'runs', 'runs'),
@@ -32,6 +32,7 @@ EXPECTED = [
     ('wait', 'direspons ditindaklanjuti', 'menunggu_pelapor', STAFF, 'none', 'pauses'),
     ('resolve', 'direspons ditindaklanjuti', 'selesai', STAFF, 'none', 'stops'),
     ('note', ANY, None, STAFF, 'none', 'none'),
+    ('merge', OPEN, 'digabung', SUPERVISOR, 'merged', 'merged'),
     ('add_info', 'menunggu_pelapor', 'ditindaklanjuti', 'reporter', 'none', 'resumes'),
     ('add_info', 'baru didisposisikan direspons ditindaklanjuti', None, 'reporter', 'none', 'none'),
     ('rate', 'selesai ditutup', None, 'reporter', 'none', 'none'),
