@@ -18,6 +18,7 @@ from nicegui import ui
 from components.attribute_fields import AttributeFields
 from components.card import Card
 from components.design import escape, wib, wib_short
+from components.duplicate_hint import DuplicateHint
 from components.fields import DROPDOWN_ICON, Select, styled, text_input
 from components.form_draft import FormDraft
 from components.frame import admin_frame
@@ -149,6 +150,11 @@ class _IntakeForm:
                 self.district = _select(dict(districts), 'Kecamatan', marker='district')
                 self.village = text_input('Desa/kelurahan', marker='village', max_length=100)
             self.address = text_input('Detail lokasi', marker='address', max_length=300)
+            # Similar open complaints, with their codes: the operator may tell the caller it is already reported and
+            # give that code to follow instead (bounded per staff member, as the citizen's form is per address)
+            self.similar = DuplicateHint(category=self.category, district=self.district, title=self.title,
+                                         description=self.description, client_address=f'staff:{self.actor.user_id}',
+                                         show_code=True)
             self.photos = PhotoPicker(upload_url='/api/foto', max_photos=settings.max_photos,
                                       title=f'Foto dari pelapor (opsional, maksimal {settings.max_photos})').mark(
                 'photos')

@@ -113,3 +113,15 @@ async def test_the_intake_page_is_for_operators_and_supervisors_only(user: User)
     await user.open('/admin/aduan/baru')
     await user.should_see(marker='forbidden')
     await user.should_not_see(marker='save')
+
+
+async def test_the_operator_is_offered_similar_open_complaints_with_their_codes(user: User):
+    first = await factories.submit(title='Lampu jalan mati di depan pasar Kertek',
+                                   description='Lampu jalan di depan pasar Kertek mati sejak tiga malam, gelap.',
+                                   category_id=await factories.category_id('PJU'))
+    await _operator(user)
+    await user.open('/admin/aduan/baru')
+    await _fill(user)
+    user.find(marker='duplicate-hint').trigger('similar')  # what the browser sends once typing pauses
+    await user.should_see('Apakah maksud Anda salah satu dari ini?', retries=30)
+    await user.should_see(first.code)  # to read out to the caller, who may follow that one instead
