@@ -24,8 +24,8 @@ class AttributeFields:
 
     def show(self, attributes: list) -> None:
         """Ask ``attributes`` (services.open311_attributes.Attribute) instead of the questions shown before;
-        an answer already typed for a question asked again is kept."""
-        kept = {code: field.value for code, field in self.fields.items()}
+        an answer already typed for the same question (same code and kind, a choice still offered) is kept."""
+        kept = {a.code: (a.datatype, self.fields[a.code].value) for a in self.attributes}
         self.attributes = list(attributes)
         self.fields = {}
         self.container.clear()
@@ -35,8 +35,8 @@ class AttributeFields:
             for attribute in self.attributes:
                 label = attribute.description + ('' if attribute.required else ' (opsional)')
                 field = self._field(attribute, label)
-                if attribute.code in kept and kept[attribute.code] not in (None, ''):
-                    field.value = kept[attribute.code]
+                if (value := _still_valid(attribute, kept.get(attribute.code))) is not None:
+                    field.value = value
                 self.fields[attribute.code] = field
         self.container.set_visibility(bool(self.attributes))
 
@@ -76,3 +76,16 @@ class AttributeFields:
             if message:
                 wrong.append(field)
         return wrong
+
+
+def _still_valid(attribute: Any, kept: tuple[str, Any] | None) -> Any:
+    """An earlier answer, if it still answers ``attribute`` (another category may reuse a code for another kind
+    of question, or other choices)."""
+    if kept is None or kept[0] != attribute.datatype or kept[1] in (None, '', []):
+        return None
+    value = kept[1]
+    if attribute.datatype in ('singlevaluelist', 'multivaluelist'):
+        keys = {key for key, _ in attribute.values}
+        chosen = value if isinstance(value, list) else [value]
+        return value if all(choice in keys for choice in chosen) else None
+    return value

@@ -37,7 +37,8 @@ from . import session
 DRAFT_KEY = 'lapor-intake-draft-v1'
 REFERENCE_LABELS = {
     'call_center': 'Nomor referensi panggilan 112', 'social_media': 'Referensi (opsional)',
-    'whatsapp': 'Nomor WhatsApp pengirim', 'walk_in': 'Nomor antrean atau loket (opsional)',
+    'whatsapp': 'Referensi percakapan (opsional; nomor pengirim diisi di Nomor HP)',
+    'walk_in': 'Nomor antrean atau loket (opsional)',
     'letter': 'Nomor surat',
 }
 MOMENT_LABELS = {

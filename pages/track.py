@@ -192,6 +192,9 @@ def _merged_note(view: PublicView) -> str:
     """What a merged complaint's page says first: which complaint it follows now (a rahasia survivor unnamed)."""
     if view.survivor is None:
         return ''
+    if not view.content_visible:  # a rahasia complaint without its PIN: that it was merged, nothing of where to
+        return ('<p class="lapor-note" data-marker="merged">Aduan ini digabungkan ke aduan lain yang membahas masalah '
+                'yang sama. Status dan batas waktunya mengikuti aduan tersebut.</p>')
     if view.merged_into:
         target = f'aduan <a href="/lacak/{view.merged_into}">{view.merged_into}</a>'
     else:

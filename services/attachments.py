@@ -235,6 +235,16 @@ def read_token(token: str) -> str | None:
     return sha
 
 
+async def describe_sha(sha256: str) -> StoredImage | None:
+    """A stored photo by its hash (None when its file is gone)."""
+    path = path_of(sha256)
+    if not path.is_file():
+        return None
+    with Image.open(path) as image:
+        width, height = image.size
+    return StoredImage(token='', sha256=sha256, width=width, height=height, size=path.stat().st_size)
+
+
 async def describe_token(token: str) -> StoredImage | None:
     sha = read_token(token)
     if sha is None:

@@ -84,8 +84,14 @@ class PublicView:
     def for_viewer(self, *, pin_ok: bool) -> PublicView:
         if self.privacy != Privacy.RAHASIA or pin_ok:
             return self
+        # Without the PIN a rahasia complaint shows its status and clocks only: once merged, those it follows, but
+        # neither which complaint that is nor its timeline (they would tell what this one is about)
+        survivor = None if self.survivor is None else replace(
+            self.survivor, code='', code_key='', title=None, description=None, district_name=None, village=None,
+            events=(), photos=(), content_visible=False, rating=None, rating_comment=None, reopen_until=None)
         return replace(self, title=None, description=None, district_name=None, village=None, events=(), photos=(),
-                       content_visible=False, rating=None, rating_comment=None, reopen_until=None)
+                       content_visible=False, rating=None, rating_comment=None, reopen_until=None, merged_into=None,
+                       survivor=survivor)
 
     @property
     def followed(self) -> PublicView:

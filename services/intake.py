@@ -32,7 +32,7 @@ from models import (
     User,
 )
 
-from . import attachments, clock, complaints, sessions
+from . import attachments, clock, complaints, sessions, staff_view, workflow
 from .actor import Actor
 from .complaints import Privacy, Submitted
 from .errors import DomainError, NotAllowed, NotFound, ValidationFailed
@@ -56,7 +56,7 @@ class Source:
 
     channel: Channel | str
     reported_at: datetime | None  # when the citizen reported (the call, the post, the letter's date)
-    reference: str = ''  # call reference, WhatsApp number, letter number, queue ticket...
+    reference: str = ''  # call reference, chat or letter number, queue ticket (never a phone: that is the reporter's)
     platform: str = ''  # social media
     post_url: str = ''
     author_handle: str = ''
@@ -314,15 +314,23 @@ async def save_criterion(actor: Actor, *, criterion_id: int | None, text: str, r
 # --- screened posts, and a supervisor's reversal ---
 
 async def screenings(actor: Actor, *, since: datetime | None = None, limit: int = 100) -> list[ScreeningRow]:
-    """Screened posts, newest first (staff who enter or supervise only: the post's data is never public)."""
-    await _acting(actor)
+    """Screened posts, newest first (staff who enter or supervise only: the post's data is never public). A post
+    entered as rahasia keeps its content from those who may not read rahasia content (operators)."""
+    actor = await _acting(actor)
+    hide = workflow.rahasia_hidden(actor)
     query = SocialScreening.all().select_related('screened_by', 'complaint')
     if since is not None:
         query = query.filter(screened_at__gte=since)
     rows = await query.order_by('-screened_at').limit(min(limit, 500))
+
+    def secret(r: SocialScreening) -> bool:
+        privacy = r.complaint.privacy if r.complaint else (r.draft or {}).get('privacy')
+        return hide and privacy == Privacy.RAHASIA
+
     return [ScreeningRow(
-        id=r.id, platform=r.platform, post_url=r.post_url, author_handle=r.author_handle, posted_at=r.posted_at,
-        post_text=r.post_text, outcome=r.outcome, reasons=r.reasons,
+        id=r.id, platform=r.platform, post_url='' if secret(r) else r.post_url,
+        author_handle='' if secret(r) else r.author_handle, posted_at=r.posted_at,
+        post_text=staff_view.RAHASIA_TEXT if secret(r) else r.post_text, outcome=r.outcome, reasons=r.reasons,
         screened_by=r.screened_by.full_name or r.screened_by.username, screened_at=r.screened_at,
         code=r.complaint.code if r.complaint else None, reversed_by=r.reversed_by, reversed_at=r.reversed_at,
         reversal_note=r.reversal_note) for r in rows]
@@ -355,13 +363,19 @@ async def accept_screened_out(actor: Actor, screening_id: int, *, note: str) -> 
         raise DomainError('Keputusan penyaringan ini sudah diubah sebelumnya.')
     draft = row.draft
     operator = await User.get(id=row.screened_by_id)
-    reported_at = max(row.posted_at, now - MAX_BACKDATE)
-    extra = [IntakeRecord(channel=Channel.SOCIAL_MEDIA, operator_id=operator.id,
+    # the post's moment while it is within the 7 days an operator may back-date; an older post's clocks start now
+    # (its OPD cannot answer for days that passed before it was accepted)
+    reported_at = row.posted_at if now - row.posted_at <= MAX_BACKDATE else now
+    extra: list = [IntakeRecord(channel=Channel.SOCIAL_MEDIA, operator_id=operator.id,
                           operator_name=operator.full_name or operator.username, reference='',
                           source_at=reported_at, typed_at=row.screened_at, platform=row.platform,
                           post_url=row.post_url, author_handle=row.author_handle),
              TimelineEvent(kind=EventKind.NOTE, is_public=False, actor=actor.name, created_at=now,
                            message=f'Penyaringan media sosial dibatalkan oleh {actor.name}: {note}')]
+    shot = await attachments.describe_sha(row.screenshot_sha) if row.screenshot_sha else None
+    if shot is not None:  # the post's screenshot goes with the complaint, for staff only, as on a pass
+        extra.append(Attachment(sha256=shot.sha256, content_type='image/jpeg', size=shot.size, width=shot.width,
+                                height=shot.height, is_public=False))
     try:
         submitted = await complaints.submit(
             category_id=draft.get('category_id'), description=draft.get('description') or row.post_text,
@@ -369,10 +383,14 @@ async def accept_screened_out(actor: Actor, screening_id: int, *, note: str) -> 
             address=draft.get('address'), privacy=draft.get('privacy') or Privacy.PUBLIK,
             channel=Channel.SOCIAL_MEDIA, source=actor.name, reported_at=reported_at, extra_rows=extra,
             attribute_answers=draft.get('attributes'))
-    except DomainError:
-        # the reversal did not happen: the record says so again
+    except BaseException as error:
+        # whatever stopped it (a refusal, a lost connection), the reversal did not happen: the record says so again
         await SocialScreening.filter(id=screening_id).update(
             outcome=ScreeningOutcome.SCREENED_OUT, reversed_by=None, reversed_at=None, reversal_note=None)
+        if isinstance(error, ValidationFailed):  # the post as typed no longer makes a complaint (e.g. its category
+            raise DomainError(  # was closed): the supervisor is told what to do, not shown a field they cannot edit
+                'Data unggahan ini tidak lagi memenuhi isian aduan (' + '; '.join(error.errors.values()) +
+                '). Catat ulang unggahan ini lewat menu Aduan baru.') from error
         raise
     await SocialScreening.filter(id=screening_id).update(complaint_id=(await Complaint.get(
         code_key=submitted.view.code_key).only('id')).id)
@@ -383,8 +401,6 @@ async def screen_out_passed(actor: Actor, screening_id: int, *, note: str) -> No
     """A supervisor reverses a pass: the post is recorded as screened out (with who and why) and its complaint is
     rejected with the reason as its public answer, through the workflow (only while a rejection is still a
     move the map allows: before an OPD has responded)."""
-    from . import workflow  # noqa: PLC0415  (workflow imports the complaint services this module sits beside)
-
     actor = await _acting(actor, (Role.SUPERVISOR,))
     note = clean_text(note)
     if not 5 <= len(note) <= MAX_NOTE:

@@ -121,7 +121,10 @@ async def _intake(complaint_id: int, *, hidden: bool) -> IntakeSummary | None:
     record = await IntakeRecord.get_or_none(complaint_id=complaint_id)
     if record is None:
         return None
-    return IntakeSummary(operator_name=record.operator_name, reference=record.reference, source_at=record.source_at,
+    # the reference is the operator's note of the source (a call or letter number), not contact data: the sender's
+    # number goes in the reporter's phone, whose reading is logged (contact); a hidden rahasia complaint shows none
+    return IntakeSummary(operator_name=record.operator_name, reference='' if hidden else record.reference,
+                         source_at=record.source_at,
                          typed_at=record.typed_at, platform=record.platform,
                          post_url='' if hidden else record.post_url,
                          author_handle='' if hidden else record.author_handle)

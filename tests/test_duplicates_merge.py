@@ -157,3 +157,17 @@ async def test_open311_lists_a_merged_request_by_the_status_it_shows():
     assert merged.code not in {s.code for s in closed}
     listed = {s.code: s for s in await complaints.public_list()}
     assert listed[merged.code].status == Status.DIDISPOSISIKAN and listed[merged.code].merged_into == survivor.code
+
+
+async def test_a_merged_rahasia_complaint_without_its_pin_shows_neither_its_survivor_nor_its_timeline():
+    survivor = await factories.submit(title='Jalan berlubang di depan SD Kertek 2')
+    await lifecycle.step(survivor.view.code_key, Action.RESPOND, message='Tim kami meninjau lokasi besok pagi.')
+    secret = await factories.submit(privacy='rahasia', title='Pungutan liar di kantor desa')
+    await _merge(secret, survivor.code)
+    found = await complaints.look_up(code=secret.code)
+    view = found.view.for_viewer(pin_ok=False)
+    assert view.merged_into is None and view.survivor is not None
+    assert view.survivor.code == '' and view.survivor.events == () and not view.survivor.content_visible
+    assert view.followed.status == Status.DIRESPONS  # its status still follows the survivor's
+    unlocked = (await complaints.look_up(code=secret.code, pin=secret.pin)).view.for_viewer(pin_ok=True)
+    assert unlocked.merged_into == survivor.code and unlocked.survivor.events

@@ -96,7 +96,7 @@ async def test_only_operators_and_supervisors_enter_complaints(role):
 
 async def test_a_double_tap_enters_the_complaint_once():
     operator = await _member(Role.OPERATOR)
-    source = Source(Channel.WHATSAPP, clock.now(), reference='0813-1111-2222')
+    source = Source(Channel.WHATSAPP, clock.now(), reference='WA-20261130-12')
     first = await intake.enter(operator, source=source, request_key='abc123', **await _fields())
     again = await intake.enter(operator, source=source, request_key='abc123', **await _fields())
     assert first.submitted is not None and again.submitted is not None
@@ -222,3 +222,52 @@ async def test_a_screened_out_post_sent_twice_is_recorded_once():
     again = await intake.enter(operator, source=_social(), answers=answers, request_key='form-1', **await _fields())
     assert first.screened_out and first.screening_id == again.screening_id
     assert await SocialScreening.all().count() == 1
+
+
+async def test_operators_do_not_read_a_rahasia_posts_content_on_the_screening_list():
+    operator = await _member(Role.OPERATOR)
+    other = await _member(Role.OPERATOR, name='op2')
+    entered = await intake.enter(operator, source=_social(), answers=await _all_hold(), privacy='rahasia',
+                                 **await _fields())
+    assert entered.submitted is not None
+    [row] = await intake.screenings(other)
+    assert 'lampu jalan mati' not in row.post_text.lower() and not row.post_url and not row.author_handle
+    [row] = await intake.screenings(await supervisor())  # Diskominfo reads it
+    assert 'lampu jalan mati' in row.post_text.lower()
+
+
+async def test_accepting_an_old_screened_out_post_starts_its_clocks_now_and_keeps_its_screenshot():
+    operator = await _member(Role.OPERATOR)
+    answers = {c.id: False for c in await intake.criteria()}
+    photo = await factories_photo()
+    entered = await intake.enter(operator, source=_social(screenshot_token=photo,
+                                                          reported_at=clock.now() - timedelta(days=6)),
+                                 answers=answers, **await _fields())
+    clock.freeze(clock.now() + timedelta(days=4))  # accepted ten days after it was posted
+    try:
+        submitted = await intake.accept_screened_out(await supervisor(), entered.screening_id,
+                                                     note='Ternyata layak, lampu jalan umum.')
+    finally:
+        clock.reset()
+    complaint = await Complaint.get(code=submitted.code)
+    first = await SlaClock.get(complaint_id=complaint.id, kind=ClockKind.FIRST_RESPONSE)
+    assert first.due_at > clock.now()  # not already breached for days before it was accepted
+    shot = await Attachment.get(complaint_id=complaint.id)
+    assert not shot.is_public
+
+
+async def test_a_reversal_that_cannot_make_the_complaint_changes_nothing_and_says_what_to_do():
+    from models import Category  # noqa: PLC0415
+
+    operator = await _member(Role.OPERATOR)
+    answers = {c.id: False for c in await intake.criteria()}
+    entered = await intake.enter(operator, source=_social(), answers=answers, **await _fields())
+    await Category.filter(code='JALAN').update(active=False)
+    from services import complaints  # noqa: PLC0415
+
+    complaints.forget_reference_data()
+    with pytest.raises(Exception, match='Catat ulang'):
+        await intake.accept_screened_out(await supervisor(), entered.screening_id, note='Layak diterima.')
+    row = await SocialScreening.get(id=entered.screening_id)
+    assert row.outcome == ScreeningOutcome.SCREENED_OUT and row.reversed_at is None
+    assert not await Complaint.exists()
