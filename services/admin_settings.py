@@ -20,7 +20,7 @@ from tortoise.models import Model
 from models import AccessLog, Agency, Category, Complaint, ResponseTemplate, Role, SlaCalendar, User
 
 from . import auth, codes, complaints, notifications, sessions
-from .errors import DomainError, NotAllowed, NotFound, ValidationFailed
+from .errors import DomainError, NotFound, ValidationFailed
 from .validation import clean_text, is_email
 from .workflow import Actor
 
@@ -100,10 +100,7 @@ class AccessPage:
 
 async def _supervisor(actor: Actor) -> Actor:
     """``actor`` as they are now (services.sessions), if a supervisor; else NotAllowed."""
-    actor = await sessions.verify(actor)
-    if actor.role != Role.SUPERVISOR:
-        raise NotAllowed(_REFUSED)
-    return actor
+    return await sessions.verify_role(actor, (Role.SUPERVISOR,), _REFUSED)
 
 
 # --- OPDs ---

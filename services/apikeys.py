@@ -17,7 +17,7 @@ from models import ApiKey, Channel, Role
 
 from . import clock, sessions
 from .actor import Actor
-from .errors import DomainError, NotAllowed, ValidationFailed
+from .errors import DomainError, ValidationFailed
 
 KEY_PREFIX = 'lpr_'
 MAX_KEY_LENGTH = 100  # issued keys are 47 characters
@@ -91,10 +91,8 @@ class KeyRow:
 
 
 async def _supervisor(actor: Actor) -> Actor:
-    actor = await sessions.verify(actor)
-    if actor.role != Role.SUPERVISOR:
-        raise NotAllowed('Maaf, kunci API hanya dapat dikelola oleh supervisor.')
-    return actor
+    return await sessions.verify_role(
+        actor, (Role.SUPERVISOR,), 'Maaf, kunci API hanya dapat dikelola oleh supervisor.')
 
 
 async def list_as(actor: Actor) -> list[KeyRow]:

@@ -14,7 +14,6 @@ from datetime import datetime
 from models import AppSetting, Role
 
 from . import clock, sessions
-from .errors import NotAllowed
 from .workflow import Actor
 
 OPEN311_PUBLIC_LIST = 'open311_public_list'
@@ -69,7 +68,5 @@ async def set_open311_public_list(actor: Actor, *, on: bool) -> Switch:
 
 
 async def _supervisor(actor: Actor) -> Actor:
-    actor = await sessions.verify(actor)
-    if actor.role != Role.SUPERVISOR:
-        raise NotAllowed('Maaf, pengaturan ini hanya dapat diubah oleh supervisor.')
-    return actor
+    return await sessions.verify_role(
+        actor, (Role.SUPERVISOR,), 'Maaf, pengaturan ini hanya dapat diubah oleh supervisor.')

@@ -35,7 +35,7 @@ from models import (
 from . import attachments, clock, complaints, sessions, staff_view, workflow
 from .actor import Actor
 from .complaints import Privacy, Submitted
-from .errors import DomainError, NotAllowed, NotFound, ValidationFailed
+from .errors import DomainError, NotFound, ValidationFailed
 from .validation import clean_text
 
 # The channels staff enter (web and the partners' API enter by themselves)
@@ -115,11 +115,10 @@ class ScreeningRow:
 
 
 async def _acting(actor: Actor, roles: tuple[Role, ...] = INTAKE_ROLES) -> Actor:
-    actor = await sessions.verify(actor)  # as the member is now, not when the page loaded
-    if actor.role not in roles:
-        raise NotAllowed('Hanya operator dan supervisor yang dapat mencatat aduan dari kanal lain.'
-                         if roles == INTAKE_ROLES else 'Hanya supervisor yang dapat melakukan ini.')
-    return actor
+    # as the member is now, not when the page loaded
+    return await sessions.verify_role(actor, roles, 'Hanya operator dan supervisor yang dapat mencatat aduan dari '
+                                      'kanal lain.' if roles == INTAKE_ROLES else
+                                      'Hanya supervisor yang dapat melakukan ini.')
 
 
 async def criteria(*, active_only: bool = True) -> list[Criterion]:

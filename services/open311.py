@@ -13,7 +13,7 @@ from models import AppSetting, Privacy, Role, Status, TimelineEvent
 
 from . import clock, sessions
 from .actor import Actor
-from .errors import NotAllowed, RateLimited, ValidationFailed
+from .errors import RateLimited, ValidationFailed
 from .ratelimit import RateLimit, wait_text
 from .validation import clean_text
 
@@ -111,10 +111,8 @@ def forget() -> None:
 
 
 async def _supervisor(actor: Actor) -> Actor:
-    actor = await sessions.verify(actor)
-    if actor.role != Role.SUPERVISOR:
-        raise NotAllowed('Maaf, pengaturan ini hanya dapat diubah oleh supervisor.')
-    return actor
+    return await sessions.verify_role(
+        actor, (Role.SUPERVISOR,), 'Maaf, pengaturan ini hanya dapat diubah oleh supervisor.')
 
 
 async def cors_origins(actor: Actor) -> list[str]:

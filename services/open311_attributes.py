@@ -19,7 +19,7 @@ from models import Category, CategoryAttribute, Role
 
 from . import sessions
 from .actor import Actor
-from .errors import NotAllowed, NotFound, ValidationFailed
+from .errors import NotFound, ValidationFailed
 
 DATATYPES = ('string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist')
 DATATYPE_LABELS = {'string': 'Teks singkat', 'number': 'Angka', 'datetime': 'Tanggal dan jam', 'text': 'Teks panjang',
@@ -134,10 +134,8 @@ def shown(attributes: Sequence[Attribute], answers: Mapping[str, Any] | None) ->
 # --- Supervisors define them ---
 
 async def _supervisor(actor: Actor) -> Actor:
-    actor = await sessions.verify(actor)
-    if actor.role != Role.SUPERVISOR:
-        raise NotAllowed('Maaf, pertanyaan tambahan kategori hanya dapat diubah oleh supervisor.')
-    return actor
+    return await sessions.verify_role(
+        actor, (Role.SUPERVISOR,), 'Maaf, pertanyaan tambahan kategori hanya dapat diubah oleh supervisor.')
 
 
 async def list_for_supervisor(actor: Actor, category_id: int) -> list[Attribute]:

@@ -17,11 +17,11 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from models import Agency, StaffSession, User
+from models import Agency, Role, StaffSession, User
 
 from . import clock, events
 from .actor import Actor
-from .errors import DomainError
+from .errors import DomainError, NotAllowed
 from .settings import settings
 
 TOUCH_EVERY = timedelta(seconds=60)  # activity is written at most this often per session (idle is hours)
@@ -87,6 +87,15 @@ async def verify(actor: Actor, *, activity: bool = True) -> Actor:
         raise SessionEnded
     return await _checked(row, activity=activity)
 
+
+
+async def verify_role(actor: Actor, roles: tuple[Role, ...], refusal: str) -> Actor:
+    """``actor`` as they are now (``verify``), if their current role is one of ``roles``; else NotAllowed with
+    ``refusal`` (nothing read or changed)."""
+    actor = await verify(actor)
+    if actor.role not in roles:
+        raise NotAllowed(refusal)
+    return actor
 
 async def _checked(row: StaffSession, *, activity: bool) -> Actor:
     now = clock.now()
