@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from nicegui import ui
+
 from .card import Card
 
 
@@ -18,6 +20,25 @@ class FormDraft:
         card.props['draft-key'] = storage_key
         card.props['token'] = token
         card.on('restore', lambda e: on_restore(e.args if isinstance(e.args, dict) else {}))
+
+    @staticmethod
+    def token_of(draft: dict[str, Any], default: str) -> str:
+        """The form's key stored with the draft (the idempotency key of the send it was typed for), or ``default``."""
+        token = draft.get('_token')
+        return token if isinstance(token, str) and 10 < len(token) < 64 else default
+
+    @staticmethod
+    def fill(fields: dict[str, Any], draft: dict[str, Any], *, max_length: int | None = None) -> None:
+        """Put the draft's values back into ``fields`` as ``keep`` stored them: a select by its option's label (ids
+        may differ after a restart), text as typed (cut at ``max_length``)."""
+        for name, field in fields.items():
+            value = draft.get(name)
+            if isinstance(field, ui.select):
+                labels = {label: key for key, label in field.options.items()}
+                if value in labels:
+                    field.value = labels[value]
+            elif isinstance(value, str):
+                field.value = value[:max_length] if max_length else value
 
     def keep(self, name: str, element: Any, *, event: str = 'update:model-value', value: str = 'v') -> None:
         """Save ``element``'s value under ``name`` on every change, in the browser only.

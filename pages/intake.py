@@ -218,20 +218,12 @@ class _IntakeForm:
     def _restore(self, draft: dict[str, Any]) -> None:
         if not isinstance(draft, dict):
             return
-        if isinstance(draft.get('_token'), str) and 10 < len(draft['_token']) < 64:
-            self.token = draft['_token']
+        self.token = FormDraft.token_of(draft, self.token)
         channel = draft.get('channel')
         if isinstance(channel, int) and 0 <= channel < len(STAFF_CHANNELS):  # a radio keeps its option's index
             self.channel.value = STAFF_CHANNELS[channel].value
         self._channel_changed()  # builds the post's fields before they are filled
-        for name, field in self.fields.items():
-            value = draft.get(name)
-            if isinstance(field, ui.select):
-                labels = {label: key for key, label in field.options.items()}
-                if value in labels:
-                    field.value = labels[value]
-            elif isinstance(value, str):
-                field.value = value[:DESCRIPTION_MAX]
+        FormDraft.fill(self.fields, draft, max_length=DESCRIPTION_MAX)
 
     async def _submit(self) -> None:
         if self.sending:

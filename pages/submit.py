@@ -162,16 +162,8 @@ class _SubmitForm:
         """Put a draft kept in the browser back into the form (after a reload or a dropped connection)."""
         if self.sending or not hasattr(self, 'fields'):
             return
-        if isinstance(draft.get('_token'), str) and 10 < len(draft['_token']) < 64:
-            self.token = draft['_token']
-        for name, field in self.fields.items():
-            value = draft.get(name)
-            if isinstance(field, ui.select):
-                labels = {label: key for key, label in field.options.items()}
-                if value in labels:
-                    field.value = labels[value]
-            elif isinstance(value, str):
-                field.value = value
+        self.token = FormDraft.token_of(draft, self.token)
+        FormDraft.fill(self.fields, draft)
         if isinstance(draft.get('privacy'), int) and 0 <= draft['privacy'] < len(PRIVACY_VALUES):
             self.privacy.value = PRIVACY_VALUES[draft['privacy']]
         if isinstance(draft.get('consent'), bool):
